@@ -1,0 +1,131 @@
+use rnnlab_spec::AddingConfig;
+
+use crate::{Baseline, Batch, Inputs, Readout, Rng, Shape, Split, Targets, Task};
+
+/// The adding problem (Hochreiter & Schmidhuber 1997, Exp. 4; the variant of Le et al. 2015
+/// and Arjovsky et al. 2016): channel 0 holds values ~ U[0,1], channel 1 marks exactly two of
+/// them, one at a uniform position in the first half `[0, T/2)` and one in the second half
+/// `[T/2, T)`. The target is the sum of the two marked values, read at the last step.
+///
+/// Predicting 1 always gives MSE = Var(U1 + U2) = 2/12 = 1/6; "solved" is MSE < 0.01 by the
+/// common convention.
+#[derive(Debug, Clone)]
+pub struct Adding {
+    config: AddingConfig,
+    seed: u64,
+}
+
+impl Adding {
+    pub fn new(config: AddingConfig, seed: u64) -> Self {
+        assert!(config.length >= 2, "adding needs length >= 2");
+        Self { config, seed }
+    }
+}
+
+/// Stream key of each split, so that splits never share a random stream.
+pub(crate) fn split_key(split: Split) -> u64 {
+    match split {
+        Split::Train => 1,
+        Split::Valid => 2,
+        Split::Test => 3,
+    }
+}
+
+impl Task for Adding {
+    fn shape(&self) -> Shape {
+        Shape {
+            inputs: 2,
+            tokens: false,
+            outputs: 1,
+            readout: Readout::LastValue,
+        }
+    }
+
+    fn batch(&self, split: Split, index: u64, size: usize) -> Batch {
+        let t = self.config.length;
+        let half = t / 2;
+        let mut rng = Rng::stream(self.seed, &[split_key(split), index]);
+        let mut values = vec![0f32; size * t * 2];
+        let mut targets = Vec::with_capacity(size);
+        let mut meta = Vec::with_capacity(size);
+        for b in 0..size {
+            let row = &mut values[b * t * 2..(b + 1) * t * 2];
+            for step in 0..t {
+                row[step * 2] = rng.uniform() as f32;
+            }
+            let first = rng.index(0, half);
+            let second = rng.index(half, t);
+            row[first * 2 + 1] = 1.0;
+            row[second * 2 + 1] = 1.0;
+            targets.push(row[first * 2] + row[second * 2]);
+            meta.push(
+                [("first", first.to_string()), ("second", second.to_string())]
+                    .into_iter()
+                    .collect(),
+            );
+        }
+        Batch {
+            size,
+            steps: t,
+            inputs: Inputs::Dense {
+                values,
+                channels: 2,
+            },
+            targets: Targets::LastValue { values: targets },
+            meta,
+        }
+    }
+
+    fn baselines(&self) -> Vec<Baseline> {
+        vec![Baseline {
+            name: "predict 1",
+            metric: "mse",
+            value: 1.0 / 6.0,
+        }]
+    }
+
+    fn main_metric(&self) -> &'static str {
+        "mse"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_sit_one_in_each_half_and_the_target_is_their_sum() {
+        for seed in 0..20 {
+            let task = Adding::new(AddingConfig { length: 31 }, seed);
+            let batch = task.batch(Split::Train, seed, 16);
+            let (Inputs::Dense { values, .. }, Targets::LastValue { values: targets }) =
+                (&batch.inputs, &batch.targets)
+            else {
+                panic!("adding gives dense inputs and value targets")
+            };
+            for b in 0..16 {
+                let row = &values[b * 31 * 2..(b + 1) * 31 * 2];
+                let marked: Vec<usize> = (0..31).filter(|&s| row[s * 2 + 1] == 1.0).collect();
+                assert_eq!(marked.len(), 2);
+                assert!(marked[0] < 15 && marked[1] >= 15, "{marked:?}");
+                let sum = row[marked[0] * 2] + row[marked[1] * 2];
+                assert_eq!(sum, targets[b]);
+            }
+        }
+    }
+
+    #[test]
+    fn predicting_one_scores_the_analytic_baseline() {
+        let task = Adding::new(AddingConfig { length: 10 }, 5);
+        let batch = task.batch(Split::Valid, 0, 20_000);
+        let Targets::LastValue { values } = batch.targets else {
+            unreachable!()
+        };
+        let mse = values
+            .iter()
+            .map(|v| (*v as f64 - 1.0).powi(2))
+            .sum::<f64>()
+            / values.len() as f64;
+        assert!((mse - task.baselines()[0].value).abs() < 0.005, "{mse}");
+    }
+}
