@@ -26,6 +26,17 @@ impl TaskConfig {
     pub fn is_language_model(&self) -> bool {
         matches!(self, TaskConfig::Agreement(a) if a.form == AgreementForm::LanguageModel)
     }
+
+    /// Range checks of the task's parameters: `Err` names the first out-of-range field
+    /// (relative to `task.`) and says why. The generators rely on these holding.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            TaskConfig::Copy(c) => c.check(),
+            TaskConfig::Adding(c) => c.check(),
+            TaskConfig::TemporalOrder(c) => c.check(),
+            TaskConfig::Agreement(c) => c.check(),
+        }
+    }
 }
 
 /// Copy memory (Hochreiter & Schmidhuber 1997; layout of Arjovsky, Shah & Bengio 2016).
@@ -50,6 +61,15 @@ impl Default for CopyConfig {
     }
 }
 
+impl CopyConfig {
+    /// `length`, `symbols` and `recall` must each be at least 1.
+    pub fn check(&self) -> Result<(), String> {
+        positive("length", self.length)?;
+        positive("symbols", self.symbols)?;
+        positive("recall", self.recall)
+    }
+}
+
 /// The adding problem (Hochreiter & Schmidhuber 1997, Exp. 4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -61,6 +81,19 @@ pub struct AddingConfig {
 impl Default for AddingConfig {
     fn default() -> Self {
         Self { length: 100 }
+    }
+}
+
+impl AddingConfig {
+    /// `length` must be at least 2: one marker in each half.
+    pub fn check(&self) -> Result<(), String> {
+        if self.length < 2 {
+            return Err(format!(
+                "length: {} is below 2 (one marker per half)",
+                self.length
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -83,6 +116,20 @@ impl Default for TemporalOrderConfig {
     }
 }
 
+impl TemporalOrderConfig {
+    /// `positions` must be 2 or 3; `length` at least 10, so that every position window
+    /// (a tenth of the sequence wide) holds at least one step.
+    pub fn check(&self) -> Result<(), String> {
+        if !(2..=3).contains(&self.positions) {
+            return Err(format!("positions: {} is not 2 or 3", self.positions));
+        }
+        if self.length < 10 {
+            return Err(format!("length: {} is below 10", self.length));
+        }
+        Ok(())
+    }
+}
+
 /// How an agreement task is posed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,21 +141,57 @@ pub enum AgreementForm {
     LanguageModel,
 }
 
+/// The intervener constructions an agreement sentence may use (Marvin & Linzen 2018).
+pub const AGREEMENT_CONSTRUCTIONS: [&str; 3] = ["pp", "subject_rc", "object_rc"];
+
+/// Largest number of modifiers between subject and verb that the generator accepts.
+pub const AGREEMENT_MAX_MODIFIERS: usize = 8;
+
 /// Subject-verb number agreement over a synthetic English grammar (Linzen et al. 2016).
+///
+/// Sentences are `Det Adj* N_subj Modifier^k Adv* V ...`, each modifier holding one noun.
+/// Training and valid sentences follow the plain fields; test sentences follow the `test_*`
+/// fields, which default to the training values: set them apart for generalisation (train on
+/// at most 1 attractor, test on 0..4; train on short distances, test on long ones).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AgreementConfig {
     /// `number` (default) or `language_model`.
     pub form: AgreementForm,
-    /// Largest number of attractors in training sentences. Default 2.
+    /// Largest number of attractors (intervening nouns of the other number than the subject)
+    /// in train and valid sentences; the count is uniform over `0..=max_attractors`. Default 2.
     pub max_attractors: usize,
-    /// Largest number of attractors in valid/test sentences (generalisation when larger than
-    /// `max_attractors`). Default: the same as `max_attractors`.
-    pub test_max_attractors: Option<usize>,
-    /// Largest number of modifiers (PPs and relative clauses) between subject and verb. Default 3.
+    /// Largest number of modifiers (PPs and relative clauses, one noun each) between subject
+    /// and verb in train and valid sentences. Default 3.
     pub max_modifiers: usize,
-    /// Largest number of number-neutral adjectives/adverbs added to stretch the distance. Default 2.
+    /// Largest number of number-neutral filler words (adjectives inside the modifiers' noun
+    /// phrases, adverbs before the verb) in train and valid sentences; they stretch the
+    /// distance without adding nouns. Default 2.
     pub max_fillers: usize,
+    /// Smallest distance (tokens strictly between the subject's head noun and the verb) in
+    /// train and valid sentences. Default 0.
+    pub min_distance: usize,
+    /// Largest distance in train and valid sentences. Default: none (bounded by the grammar).
+    pub max_distance: Option<usize>,
+    /// `true`: all intervening nouns share one number; `false`: they mix both numbers (needs
+    /// 2 modifiers and 1 attractor at least); unset: either. Applies to every split.
+    /// Default: unset.
+    pub interveners_agree: Option<bool>,
+    /// The modifier kinds to draw from, among `pp` ("near the N"), `subject_rc` ("that V the
+    /// N") and `object_rc` ("(that) the N V", always the last modifier). Applies to every
+    /// split. Default: all three.
+    pub constructions: Vec<String>,
+    /// `max_attractors` of test sentences. Default: `max_attractors`.
+    pub test_max_attractors: Option<usize>,
+    /// `max_modifiers` of test sentences. Default: the larger of `max_modifiers` and the test
+    /// attractor maximum.
+    pub test_max_modifiers: Option<usize>,
+    /// `max_fillers` of test sentences. Default: `max_fillers`.
+    pub test_max_fillers: Option<usize>,
+    /// `min_distance` of test sentences. Default: `min_distance`.
+    pub test_min_distance: Option<usize>,
+    /// `max_distance` of test sentences. Default: `max_distance`.
+    pub test_max_distance: Option<usize>,
 }
 
 impl Default for AgreementConfig {
@@ -116,9 +199,187 @@ impl Default for AgreementConfig {
         Self {
             form: AgreementForm::Number,
             max_attractors: 2,
-            test_max_attractors: None,
             max_modifiers: 3,
             max_fillers: 2,
+            min_distance: 0,
+            max_distance: None,
+            interveners_agree: None,
+            constructions: AGREEMENT_CONSTRUCTIONS.map(String::from).to_vec(),
+            test_max_attractors: None,
+            test_max_modifiers: None,
+            test_max_fillers: None,
+            test_min_distance: None,
+            test_max_distance: None,
         }
+    }
+}
+
+/// The sentence distribution of one split of an agreement task, defaults resolved (fields as
+/// in [`AgreementConfig`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementLimits {
+    pub max_attractors: usize,
+    pub max_modifiers: usize,
+    pub max_fillers: usize,
+    pub min_distance: usize,
+    pub max_distance: Option<usize>,
+}
+
+impl AgreementConfig {
+    /// The limits of train and valid sentences.
+    pub fn train_limits(&self) -> AgreementLimits {
+        AgreementLimits {
+            max_attractors: self.max_attractors,
+            max_modifiers: self.max_modifiers,
+            max_fillers: self.max_fillers,
+            min_distance: self.min_distance,
+            max_distance: self.max_distance,
+        }
+    }
+
+    /// The limits of test sentences, each unset `test_*` field taking its default.
+    pub fn test_limits(&self) -> AgreementLimits {
+        let max_attractors = self.test_max_attractors.unwrap_or(self.max_attractors);
+        AgreementLimits {
+            max_attractors,
+            max_modifiers: self
+                .test_max_modifiers
+                .unwrap_or(self.max_modifiers.max(max_attractors)),
+            max_fillers: self.test_max_fillers.unwrap_or(self.max_fillers),
+            min_distance: self.test_min_distance.unwrap_or(self.min_distance),
+            max_distance: self.test_max_distance.or(self.max_distance),
+        }
+    }
+
+    /// Range checks: attractors within modifiers, at most [`AGREEMENT_MAX_MODIFIERS`]
+    /// modifiers, known and distinct constructions, ordered distance bounds, and a mixed
+    /// intervener setting that can be met. Whether some sentence falls within the distance
+    /// bounds is checked by the generator (`rnnlab_tasks::try_build`).
+    pub fn check(&self) -> Result<(), String> {
+        if self.constructions.is_empty() {
+            return Err(
+                "constructions: empty; name at least one of pp, subject_rc, object_rc".into(),
+            );
+        }
+        for (i, c) in self.constructions.iter().enumerate() {
+            if !AGREEMENT_CONSTRUCTIONS.contains(&c.as_str()) {
+                return Err(format!(
+                    "constructions: unknown `{c}`; expected pp, subject_rc or object_rc"
+                ));
+            }
+            if self.constructions[..i].contains(c) {
+                return Err(format!("constructions: `{c}` named twice"));
+            }
+        }
+        let only_object_rc = self.constructions.iter().all(|c| c == "object_rc");
+        for (prefix, l) in [("", self.train_limits()), ("test_", self.test_limits())] {
+            if l.max_attractors > l.max_modifiers {
+                return Err(format!(
+                    "{prefix}max_attractors: {} exceeds {prefix}max_modifiers {} (each attractor is the noun of one modifier)",
+                    l.max_attractors, l.max_modifiers
+                ));
+            }
+            if l.max_modifiers > AGREEMENT_MAX_MODIFIERS {
+                return Err(format!(
+                    "{prefix}max_modifiers: {} exceeds {AGREEMENT_MAX_MODIFIERS}",
+                    l.max_modifiers
+                ));
+            }
+            if only_object_rc && l.max_modifiers > 1 {
+                return Err(format!(
+                    "{prefix}max_modifiers: {} needs pp or subject_rc in constructions (an object relative clause only ends the modifiers)",
+                    l.max_modifiers
+                ));
+            }
+            if let Some(max) = l.max_distance {
+                if max < l.min_distance {
+                    return Err(format!(
+                        "{prefix}max_distance: {max} is below {prefix}min_distance {}",
+                        l.min_distance
+                    ));
+                }
+            }
+            if self.interveners_agree == Some(false)
+                && (l.max_modifiers < 2 || l.max_attractors < 1)
+            {
+                return Err(format!(
+                    "interveners_agree: false needs {prefix}max_modifiers >= 2 and {prefix}max_attractors >= 1"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn positive(field: &str, value: usize) -> Result<(), String> {
+    if value == 0 {
+        return Err(format!("{field}: must be at least 1"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_pass_their_checks() {
+        for c in [
+            TaskConfig::Copy(CopyConfig::default()),
+            TaskConfig::Adding(AddingConfig::default()),
+            TaskConfig::TemporalOrder(TemporalOrderConfig::default()),
+            TaskConfig::Agreement(AgreementConfig::default()),
+        ] {
+            assert_eq!(c.check(), Ok(()), "{}", c.kind());
+        }
+    }
+
+    #[test]
+    fn out_of_range_values_name_their_field() {
+        let bad = |c: TaskConfig| c.check().unwrap_err();
+        assert!(bad(TaskConfig::Copy(CopyConfig {
+            symbols: 0,
+            ..Default::default()
+        }))
+        .starts_with("symbols"));
+        assert!(bad(TaskConfig::TemporalOrder(TemporalOrderConfig {
+            positions: 4,
+            length: 50
+        }))
+        .starts_with("positions"));
+        assert!(bad(TaskConfig::Adding(AddingConfig { length: 1 })).starts_with("length"));
+        let agreement = |f: fn(&mut AgreementConfig)| {
+            let mut c = AgreementConfig::default();
+            f(&mut c);
+            bad(TaskConfig::Agreement(c))
+        };
+        assert!(agreement(|c| c.max_attractors = 4).starts_with("max_attractors"));
+        assert!(agreement(|c| c.test_max_modifiers = Some(1)).starts_with("test_max_attractors"));
+        assert!(agreement(|c| c.constructions = vec!["cleft".into()]).starts_with("constructions"));
+        assert!(agreement(|c| {
+            c.min_distance = 5;
+            c.max_distance = Some(4)
+        })
+        .starts_with("max_distance"));
+        assert!(agreement(|c| {
+            c.constructions = vec!["object_rc".into()];
+        })
+        .starts_with("max_modifiers"));
+    }
+
+    #[test]
+    fn test_limits_default_to_the_training_ones() {
+        let c = AgreementConfig {
+            max_attractors: 1,
+            max_modifiers: 2,
+            test_max_attractors: Some(4),
+            ..Default::default()
+        };
+        let t = c.test_limits();
+        assert_eq!((t.max_attractors, t.max_modifiers), (4, 4));
+        assert_eq!(t.max_fillers, c.max_fillers);
+        let yaml: AgreementConfig = serde_json::from_str(r#"{"max_attractors": 1}"#).unwrap();
+        assert_eq!(yaml.constructions.len(), 3);
+        assert_eq!(yaml.test_limits().max_attractors, 1);
     }
 }
