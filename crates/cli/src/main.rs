@@ -1,1 +1,51 @@
-fn main() {}
+//! The `rnnlab` command.
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod progress;
+
+/// Benchmark and ablate recurrent networks: run YAML sweeps, report and check the results.
+#[derive(Debug, Parser)]
+#[command(name = "rnnlab", disable_version_flag = true)]
+struct Cli {
+    /// Print the rnnlab and libtorch versions and whether CUDA is available.
+    #[arg(short = 'V', long)]
+    version: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a sweep: train every run not finished yet, then print a summary table.
+    Run(cmd::run::Args),
+    /// Check sweep files without running them (exit 2 on any error).
+    Validate(cmd::validate::Args),
+    /// Look at the tasks' data.
+    #[command(subcommand)]
+    Tasks(cmd::tasks::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        _ if cli.version => cmd::version::run(),
+        Some(Command::Run(args)) => cmd::run::run(args),
+        Some(Command::Validate(args)) => cmd::validate::run(args),
+        Some(Command::Tasks(command)) => cmd::tasks::run(command),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(2)
+        }
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

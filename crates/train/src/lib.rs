@@ -1,1 +1,24 @@
+//! rnnlab-train: training runs and sweeps.
+//!
+//! [`train_run`] trains one [`RunConfig`](rnnlab_spec::RunConfig): data from its task's seeded
+//! generator, a model from its seed, the optimizer, clipping, periodic evaluation, early stop
+//! and divergence handling. [`execute`] runs a sweep's runs on a rayon pool, skipping finished
+//! ones, isolating failures, and writing everything through the [`Store`].
+mod clip;
+mod data;
+mod error;
+mod executor;
+mod metrics;
+mod optim;
+mod run;
+mod shard;
+mod store;
+mod summary;
 
+pub use error::TrainError;
+pub use executor::{execute, ExecuteOptions, Observer, Rerun, RunRecord};
+pub use metrics::{Evaluation, MetricsRow};
+pub use run::{train_run, RunContext};
+pub use shard::Shard;
+pub use store::Store;
+pub use summary::{Status, Summary};

@@ -1,0 +1,165 @@
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use anyhow::Context;
+use rnnlab_models::DeviceChoice;
+use rnnlab_spec::Sweep;
+use rnnlab_train::{execute, ExecuteOptions, Rerun, RunRecord, Shard, Status, Store};
+
+use crate::progress::Progress;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The sweep file.
+    file: PathBuf,
+    /// Folder that holds one results folder per sweep.
+    #[arg(long, default_value = "results")]
+    results: PathBuf,
+    /// Runs trained at once. Default: the cores divided by --threads.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// libtorch intra-op threads per run. Default: 1 when several runs train at once, else all
+    /// cores.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// cpu, cuda or auto (CUDA when libtorch sees a GPU).
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// Run finished runs again: `failed` ones or `all`.
+    #[arg(long, value_parser = ["failed", "all"])]
+    rerun: Option<String>,
+    /// Run only shard K of N (1-based), e.g. 2/4. SLURM job arrays and Kubernetes Indexed Jobs
+    /// are detected from the environment.
+    #[arg(long)]
+    shard: Option<String>,
+    /// The shard count for a Kubernetes Indexed Job (its `completions`).
+    #[arg(long)]
+    shards: Option<usize>,
+    /// Print the runs (id and varying parameters) without running them.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let sweep = Sweep::load(&args.file)?;
+    let runs = sweep.expand(&args.file)?;
+    if args.dry_run {
+        for run in &runs {
+            println!("{}  {}", run.id, run.label());
+        }
+        println!("{} runs", runs.len());
+        return Ok(0);
+    }
+    let shard = match &args.shard {
+        Some(text) => Shard::parse(text)?,
+        None => Shard::from_env(|k| std::env::var(k).ok(), args.shards)?.unwrap_or(Shard::ALL),
+    };
+    let device = args.device.resolve().map_err(anyhow::Error::msg)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mine = (0..runs.len()).filter(|i| shard.owns(*i)).count();
+    let (jobs, threads) = match (args.jobs, args.threads) {
+        (Some(j), Some(t)) => (j, t),
+        (Some(j), None) => (j, (cores / j.max(1)).max(1)),
+        (None, Some(t)) => ((cores / t.max(1)).max(1), t),
+        (None, None) if device != tch::Device::Cpu => (1, cores),
+        (None, None) => {
+            let j = mine.clamp(1, cores);
+            (j, (cores / j).max(1))
+        }
+    };
+    // libtorch's intra-op pool is process-wide: set once, before any run starts.
+    tch::set_num_threads(threads as i32);
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || {
+            if stop.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!(
+                "\ninterrupted: finishing the current step of each run (Ctrl-C again to quit now)"
+            );
+        })
+        .context("installing the Ctrl-C handler")?;
+    }
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let store = Store::open(&args.results.join(&sweep.name), &text)?;
+    eprintln!(
+        "{}: {} runs ({} in this shard), {jobs} at a time, {threads} thread(s) each, on {}",
+        sweep.name,
+        runs.len(),
+        mine,
+        rnnlab_models::device::name(device)
+    );
+    let options = ExecuteOptions {
+        jobs,
+        device,
+        rerun: match args.rerun.as_deref() {
+            Some("failed") => Rerun::Failed,
+            Some("all") => Rerun::All,
+            _ => Rerun::None,
+        },
+        shard,
+        stop: stop.clone(),
+    };
+    let progress = Progress::new(mine);
+    let records = execute(&store, &runs, &options, &progress)?;
+    progress.finish();
+    print_table(&records);
+    println!("results: {}", store.root().display());
+    let failed = records
+        .iter()
+        .filter(|r| {
+            r.summary
+                .as_ref()
+                .is_some_and(|s| s.status == Status::Failed)
+        })
+        .count();
+    if stop.load(Ordering::SeqCst) {
+        eprintln!("interrupted: run the same command again to finish the sweep");
+        return Ok(130);
+    }
+    Ok(u8::from(failed > 0))
+}
+
+/// One line per run: status, id, parameters, final metrics and the task's baselines.
+fn print_table(records: &[RunRecord]) {
+    for r in records {
+        let Some(s) = &r.summary else { continue };
+        let metrics: Vec<String> = s
+            .final_
+            .iter()
+            .map(|(k, v)| format!("{k} {v:.4}"))
+            .collect();
+        let baselines: Vec<String> = s
+            .baselines
+            .iter()
+            .filter_map(|(name, b)| {
+                let v = s.final_.get(&b.metric)?;
+                let side = if v < &b.value { "below" } else { "above" };
+                Some(format!(
+                    "{} {v:.4} is {side} the {:.4} baseline ({name})",
+                    b.metric, b.value
+                ))
+            })
+            .collect();
+        println!(
+            "{:<11} {}  {}  {}{}",
+            s.status.name(),
+            r.run.id,
+            r.run.label(),
+            if metrics.is_empty() {
+                s.error.clone().unwrap_or_default()
+            } else {
+                metrics.join("  ")
+            },
+            if baselines.is_empty() {
+                String::new()
+            } else {
+                format!("\n            {}", baselines.join("; "))
+            }
+        );
+    }
+}

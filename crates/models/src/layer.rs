@@ -1,0 +1,206 @@
+//! One recurrent layer: one or two directions of a cell over a whole sequence.
+use rnnlab_spec::{Cell, Init, Merge};
+use rnnlab_tasks::Rng;
+use tch::{nn, Kind, Tensor};
+
+use crate::cell::{self, State, Weights};
+use crate::init;
+
+/// How the initial weights of a layer are drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerInit {
+    pub init: Init,
+    /// Added to the forget-gate bias of LSTM cells (Jozefowicz, Zaremba & Sutskever 2015).
+    pub forget_bias: f64,
+}
+
+/// A recurrent layer in PyTorch's layout, batch-first: `[B, T, I] -> [B, T, D*H]` (or `[B, T,
+/// H]` when the two directions are summed).
+#[derive(Debug)]
+pub struct Layer {
+    pub cell: Cell,
+    pub hidden: usize,
+    pub merge: Merge,
+    pub directions: Vec<Weights>,
+}
+
+impl Layer {
+    pub fn new(
+        path: &nn::Path,
+        cell: Cell,
+        input: usize,
+        hidden: usize,
+        bidirectional: bool,
+        merge: Merge,
+        how: LayerInit,
+        rng: &mut Rng,
+    ) -> Self {
+        let dirs = if bidirectional { 2 } else { 1 };
+        let directions = (0..dirs)
+            .map(|d| {
+                let suffix = if d == 0 { "" } else { "_reverse" };
+                new_weights(path, cell, input, hidden, suffix, how, rng)
+            })
+            .collect();
+        Self {
+            cell,
+            hidden,
+            merge,
+            directions,
+        }
+    }
+
+    /// Output width: H, or 2H for concatenated directions.
+    pub fn output_width(&self) -> usize {
+        match (self.directions.len(), self.merge) {
+            (2, Merge::Concat) => 2 * self.hidden,
+            _ => self.hidden,
+        }
+    }
+
+    /// True when libtorch has a fused kernel for the cell (cuDNN on GPU).
+    pub fn is_fused(&self) -> bool {
+        matches!(
+            self.cell,
+            Cell::RnnTanh | Cell::RnnRelu | Cell::Lstm | Cell::Gru
+        )
+    }
+
+    /// The training path: the fused kernel where there is one, else the unrolled loop.
+    pub fn seq(&self, x: &Tensor, train: bool) -> Tensor {
+        if !self.is_fused() {
+            return self.seq_unrolled(x, None);
+        }
+        let (b, dirs, h) = (
+            x.size()[0],
+            self.directions.len() as i64,
+            self.hidden as i64,
+        );
+        let h0 = Tensor::zeros([dirs, b, h], (x.kind(), x.device()));
+        let params: Vec<&Tensor> = self
+            .directions
+            .iter()
+            .flat_map(|w| [&w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh])
+            .collect();
+        let bi = dirs == 2;
+        let out = match self.cell {
+            Cell::Lstm => {
+                x.lstm(&[&h0, &h0], &params, true, 1, 0.0, train, bi, true)
+                    .0
+            }
+            Cell::Gru => x.gru(&h0, &params, true, 1, 0.0, train, bi, true).0,
+            Cell::RnnTanh => x.rnn_tanh(&h0, &params, true, 1, 0.0, train, bi, true).0,
+            Cell::RnnRelu => x.rnn_relu(&h0, &params, true, 1, 0.0, train, bi, true).0,
+            _ => unreachable!(),
+        };
+        self.merge_directions(out)
+    }
+
+    /// The unrolled path: a loop of [`cell::step`]s. With `record`, every h_t of every direction
+    /// is pushed (direction-major, then t in time order) so that gradients w.r.t. them can be
+    /// taken: the full BPTT gradient ∂L/∂h_t, which the fused kernel does not expose.
+    pub fn seq_unrolled(&self, x: &Tensor, mut record: Option<&mut Vec<Tensor>>) -> Tensor {
+        let (b, t) = (x.size()[0], x.size()[1]);
+        let mut outputs = Vec::with_capacity(self.directions.len());
+        for (d, w) in self.directions.iter().enumerate() {
+            let xw = x.matmul(&w.w_ih.tr()) + &w.b_ih;
+            let zeros = Tensor::zeros([b, self.hidden as i64], (x.kind(), x.device()));
+            let mut state = State {
+                c: cell::has_memory(self.cell).then(|| zeros.zeros_like()),
+                h: zeros,
+            };
+            let mut hs: Vec<Tensor> = Vec::with_capacity(t as usize);
+            for k in 0..t {
+                let time = if d == 0 { k } else { t - 1 - k };
+                state = cell::step(self.cell, w, &xw.select(1, time), &state);
+                hs.push(state.h.shallow_clone());
+            }
+            if d == 1 {
+                hs.reverse();
+            }
+            if let Some(r) = record.as_deref_mut() {
+                r.extend(hs.iter().map(Tensor::shallow_clone));
+            }
+            outputs.push(Tensor::stack(&hs, 1));
+        }
+        self.merge_directions(Tensor::cat(&outputs, 2))
+    }
+
+    fn merge_directions(&self, out: Tensor) -> Tensor {
+        if self.directions.len() == 2 && self.merge == Merge::Sum {
+            let h = self.hidden as i64;
+            out.narrow(2, 0, h) + out.narrow(2, h, h)
+        } else {
+            out
+        }
+    }
+
+    /// Trainable parameters of the layer.
+    pub fn parameters(&self) -> usize {
+        self.directions
+            .iter()
+            .flat_map(|w| {
+                [&w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh]
+                    .into_iter()
+                    .chain(&w.peephole)
+            })
+            .map(Tensor::numel)
+            .sum()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_weights(
+    path: &nn::Path,
+    cell: Cell,
+    input: usize,
+    hidden: usize,
+    suffix: &str,
+    how: LayerInit,
+    rng: &mut Rng,
+) -> Weights {
+    let device = path.device();
+    let g = cell::blocks(cell);
+    // PyTorch's default for every recurrent weight and bias: U(-1/sqrt(H), 1/sqrt(H)).
+    let bound = 1.0 / (hidden as f64).sqrt();
+    let w_ih = init::uniform(rng, &[g * hidden, input], bound, device);
+    let w_hh = match how.init {
+        Init::Uniform => init::uniform(rng, &[g * hidden, hidden], bound, device),
+        Init::Orthogonal => {
+            let blocks: Vec<Tensor> = (0..g)
+                .map(|_| init::orthogonal(rng, hidden, device))
+                .collect();
+            Tensor::cat(&blocks, 0)
+        }
+        Init::Identity => Tensor::cat(&vec![init::identity(hidden, device); g], 0),
+    };
+    let (mut b_ih, b_hh) = match how.init {
+        Init::Identity => {
+            let z = Tensor::zeros([(g * hidden) as i64], (Kind::Float, device));
+            (z.zeros_like(), z)
+        }
+        _ => (
+            init::uniform(rng, &[g * hidden], bound, device),
+            init::uniform(rng, &[g * hidden], bound, device),
+        ),
+    };
+    // The forget gate is block 1 of i,f,g,o. The kernel adds b_ih and b_hh, so setting b_ih's
+    // forget block to the bias and b_hh's to zero makes their sum the configured value.
+    if cell::has_memory(cell) && !matches!(cell, Cell::LstmNoForget | Cell::LstmCifg) {
+        let h = hidden as i64;
+        let _ = b_ih.narrow(0, h, h).fill_(how.forget_bias);
+        let _ = b_hh.narrow(0, h, h).fill_(0.0);
+    }
+    let peephole = (cell == Cell::LstmPeephole).then(|| {
+        let p = init::uniform(rng, &[3, hidden], bound, device);
+        path.var_copy(&format!("peephole_l{suffix}"), &p)
+    });
+    b_ih = path.var_copy(&format!("bias_ih{suffix}"), &b_ih);
+    Weights {
+        w_ih: path.var_copy(&format!("weight_ih{suffix}"), &w_ih),
+        w_hh: path.var_copy(&format!("weight_hh{suffix}"), &w_hh),
+        b_ih,
+        b_hh: path.var_copy(&format!("bias_hh{suffix}"), &b_hh),
+        peephole,
+    }
+}

@@ -1,0 +1,64 @@
+//! Batches as tensors.
+use rnnlab_tasks::{Batch, Inputs, Targets};
+use tch::{Device, Kind, Tensor};
+
+/// A batch on the device: inputs and the targets the loss reads.
+#[derive(Debug)]
+pub struct DeviceBatch {
+    pub x: Tensor,
+    pub target: DeviceTargets,
+    pub size: usize,
+}
+
+#[derive(Debug)]
+pub enum DeviceTargets {
+    /// `classes [B, T]` int64, `mask [B, T]`, `recall [B, T]` float.
+    PerStep {
+        classes: Tensor,
+        mask: Tensor,
+        recall: Tensor,
+        num_classes: i64,
+    },
+    /// `[B]` int64.
+    LastClass(Tensor),
+    /// `[B]` float.
+    LastValue(Tensor),
+}
+
+impl DeviceBatch {
+    pub fn new(batch: &Batch, device: Device) -> Self {
+        let (b, t) = (batch.size as i64, batch.steps as i64);
+        let x = match &batch.inputs {
+            Inputs::Dense { values, channels } => {
+                Tensor::from_slice(values).view([b, t, *channels as i64])
+            }
+            Inputs::Tokens { ids, .. } => Tensor::from_slice(ids).view([b, t]),
+        };
+        let target = match &batch.targets {
+            Targets::PerStep {
+                classes,
+                mask,
+                recall,
+                num_classes,
+            } => DeviceTargets::PerStep {
+                classes: Tensor::from_slice(classes).view([b, t]).to_device(device),
+                mask: Tensor::from_slice(mask).view([b, t]).to_device(device),
+                recall: Tensor::from_slice(recall).view([b, t]).to_device(device),
+                num_classes: *num_classes as i64,
+            },
+            Targets::LastClass { classes, .. } => {
+                DeviceTargets::LastClass(Tensor::from_slice(classes).to_device(device))
+            }
+            Targets::LastValue { values } => DeviceTargets::LastValue(
+                Tensor::from_slice(values)
+                    .to_kind(Kind::Float)
+                    .to_device(device),
+            ),
+        };
+        Self {
+            x: x.to_device(device),
+            target,
+            size: batch.size,
+        }
+    }
+}
