@@ -172,7 +172,10 @@ fn new_weights(
                 .collect();
             Tensor::cat(&blocks, 0)
         }
-        Init::Identity => Tensor::cat(&vec![init::identity(hidden, device); g], 0),
+        Init::Identity => {
+            let blocks: Vec<Tensor> = (0..g).map(|_| init::identity(hidden, device)).collect();
+            Tensor::cat(&blocks, 0)
+        }
     };
     let (mut b_ih, b_hh) = match how.init {
         Init::Identity => {
