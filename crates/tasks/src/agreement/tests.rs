@@ -322,8 +322,7 @@ fn baselines_match_monte_carlo_estimates() {
             );
         }
     }
-    // With one attractor always among one or two modifiers (mixed is impossible with one),
-    // the heuristic is wrong on every attractor sentence it meets last.
+    // Without attractors the last noun always has the subject's number.
     let plain = task(&config(|c| c.max_attractors = 0), 1);
     assert_eq!(plain.baselines()[1].value, 1.0);
 }
