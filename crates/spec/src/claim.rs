@@ -167,7 +167,9 @@ pub(crate) type ClaimProblem = (&'static str, String);
 
 /// Checks a claim against the sweep's axes and expanded runs: `by` and `where` name axes, every
 /// level exists, and each level compared has runs under the filter.
-pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: &[Run]) -> Vec<ClaimProblem> {
+/// `runs` is `None` when some grid points failed to resolve: levels are then not checked for
+/// runs, since missing runs would be the other errors' doing.
+pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: Option<&[Run]>) -> Vec<ClaimProblem> {
     let mut problems = Vec::new();
     if claim.name.trim().is_empty() {
         problems.push((
@@ -196,6 +198,7 @@ pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: &[Run]) -> Vec<Cla
         problems.push(("by", unknown_axis(&claim.by)));
     }
     let filter = claim.filter_levels();
+    let problems_before_filter = problems.len();
     for (path, level) in &filter {
         match axis(path) {
             None => problems.push(("where", unknown_axis(path))),
@@ -214,6 +217,7 @@ pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: &[Run]) -> Vec<Cla
             Some(_) => {}
         }
     }
+    let runs = runs.filter(|_| problems.len() == problems_before_filter);
     let comparison = match claim.comparison() {
         Ok(c) => c,
         Err(e) => {
@@ -236,7 +240,7 @@ pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: &[Run]) -> Vec<Cla
                         list(levels.iter().map(String::as_str))
                     ),
                 ));
-            } else if !has_runs(runs, &filter, by_name, level) {
+            } else if runs.is_some_and(|runs| !has_runs(runs, &filter, by_name, level)) {
                 problems.push((
                     "expect",
                     format!(
@@ -332,17 +336,17 @@ mod tests {
         };
         let runs = vec![run("lstm")];
         let ok = claim("{name: x, metric: final.mse, by: model.cell, expect: lstm < gru}");
-        let problems = check_claim(&ok, &axes, &runs);
+        let problems = check_claim(&ok, &axes, Some(&runs));
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].1.contains("no run has model.cell=gru"));
         let bad = claim("{name: x, metric: final.mse, by: model.cel, expect: lstm < gru}");
-        let problems = check_claim(&bad, &axes, &runs);
+        let problems = check_claim(&bad, &axes, Some(&runs));
         assert!(
             problems[0].1.contains("did you mean `model.cell`"),
             "{problems:?}"
         );
         let typo = claim("{name: x, metric: final.mse, by: model.cell, expect: lstn < gru}");
-        let problems = check_claim(&typo, &axes, &runs);
+        let problems = check_claim(&typo, &axes, Some(&runs));
         assert!(
             problems[0].1.contains("did you mean `lstm`"),
             "{problems:?}"

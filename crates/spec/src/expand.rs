@@ -12,7 +12,7 @@ use crate::locate::{Target, YamlPath};
 use crate::schema::{check_config_path, task_fields, Node, TASK_KINDS};
 use crate::suggest::{did_you_mean, list};
 use crate::sweep::yaml_scalar;
-use crate::validate::{unknown_field, Diag};
+use crate::validate::{missing, unknown_field, Diag};
 use crate::{Run, RunConfig, Severity, Sweep};
 
 /// Validates `sweep` and returns its runs (meaningless when `diag` recorded errors).
@@ -22,22 +22,38 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
     let axes = grid_axes(sweep, diag);
     let variants = variants(sweep, diag);
     let excludes = excludes(sweep, diag);
-    if !sweep.base.is_mapping() {
-        diag.error(
-            &YamlPath::top("base"),
-            Target::Value,
-            "`base` is a mapping with `task` (required), `model`, `train` and `stop`",
-        );
-    }
+    let base_ok = match &sweep.base {
+        Value::Mapping(_) => true,
+        Value::Null => {
+            diag.error(&YamlPath::top("base"), Target::Value, missing("base"));
+            false
+        }
+        _ => {
+            diag.error(
+                &YamlPath::top("base"),
+                Target::Value,
+                "`base` is a mapping with `task` (required), `model`, `train` and `stop`",
+            );
+            false
+        }
+    };
 
     let mut runs = Vec::new();
     let mut origins: Vec<Origin> = Vec::new();
     let mut matched = vec![false; excludes.len()];
-    let seeds: Vec<u64> = if sweep.seeds.is_empty() {
-        vec![0]
-    } else {
-        sweep.seeds.clone()
-    };
+    // Repeated seeds are reported above; expanding them would only add duplicate runs.
+    let mut seeds: Vec<u64> = Vec::new();
+    for s in &sweep.seeds {
+        if !seeds.contains(s) {
+            seeds.push(*s);
+        }
+    }
+    if seeds.is_empty() {
+        seeds.push(0);
+    }
+    // Whether every grid point resolved: claims can only be checked against complete runs.
+    let mut complete = base_ok;
+    let variants = if base_ok { variants } else { Vec::new() };
     for (variant, overrides) in &variants {
         for point in cartesian(&axes) {
             let mut r = Resolved::default();
@@ -56,6 +72,7 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
                 params.push((axis.clone(), yaml_scalar(&values[i])));
             }
             let Some(config) = r.check(seeds[0], diag) else {
+                complete = false;
                 continue;
             };
             let resolved = serde_yaml::to_value(&config).unwrap_or(Value::Null);
@@ -96,7 +113,12 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
         }
     }
     let axis_levels = sweep.axes();
-    check_claims(sweep, &axis_levels, &runs, diag);
+    check_claims(
+        sweep,
+        &axis_levels,
+        complete.then_some(runs.as_slice()),
+        diag,
+    );
     check_report(sweep, &axis_levels, diag);
     runs
 }
@@ -108,8 +130,11 @@ struct Origin {
 }
 
 fn check_name(name: &str, diag: &mut Diag<'_>) {
-    let ok = !name.is_empty()
-        && !name.starts_with('.')
+    if name.is_empty() {
+        diag.error(&YamlPath::top("name"), Target::Value, missing("name"));
+        return;
+    }
+    let ok = !name.starts_with('.')
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
@@ -374,13 +399,12 @@ impl Resolved {
     /// Checks the assembled config against the schema and the range rules, reporting each
     /// problem where it was written; the typed config when there is no error.
     fn check(mut self, seed: u64, diag: &mut Diag<'_>) -> Option<RunConfig> {
-        let errors_before = diag.errors.len();
+        let raised_before = diag.raised;
         let task = self.task_node(diag);
         let mut doc = std::mem::take(&mut self.doc);
+        // Bad entries are reported and removed, so the rest still gets its range checks.
         self.walk(&mut doc, &Node::Run, "", task.as_ref(), diag);
-        if task.is_none() || diag.errors.len() > errors_before {
-            return None;
-        }
+        task.as_ref()?;
         doc.insert(Value::from("seed"), Value::from(seed));
         let config: RunConfig = match serde_yaml::from_value(Value::Mapping(doc)) {
             Ok(c) => c,
@@ -389,19 +413,15 @@ impl Resolved {
                 return None;
             }
         };
-        let mut ok = true;
         for p in config.check() {
             let at = self.source(&p.path);
             let message = format!("{}: {}", p.path, p.message);
             match p.severity {
-                Severity::Error => {
-                    ok = false;
-                    diag.error(&at, Target::Value, message);
-                }
+                Severity::Error => diag.error(&at, Target::Value, message),
                 Severity::Warning => diag.warn(&at, Target::Value, message),
             }
         }
-        ok.then_some(config)
+        (diag.raised == raised_before).then_some(config)
     }
 
     /// The task's kind, checked; `None` (error recorded) when there is no usable kind.
@@ -445,6 +465,21 @@ impl Resolved {
         Some(Node::Task(kind))
     }
 
+    /// How an unknown-field message names `node`; for a task whose kind was set somewhere else
+    /// (a grid axis, a variant), also where, since that is what makes the field unknown.
+    fn describe(&self, node: &Node) -> String {
+        let Node::Task(_) = node else {
+            return node.name();
+        };
+        let kind_at = self.source("task.kind");
+        let task_at = self.source("task");
+        if kind_at == task_at.key("kind") {
+            node.name()
+        } else {
+            format!("{} (set at {kind_at})", node.name())
+        }
+    }
+
     /// Checks the keys and values of `map` (config path `at`) against `node`, removing bad
     /// entries so that one problem is reported once, where it was written.
     fn walk(
@@ -478,13 +513,17 @@ impl Resolved {
                 diag.error(
                     &src,
                     Target::Key,
-                    unknown_field(&name, &node.name(), &fields),
+                    unknown_field(&name, &self.describe(node), &fields),
                 );
                 map.remove(&key);
                 continue;
             }
             let child = match node.child(&name) {
-                Some(Node::AnyTask) => task.cloned(),
+                // Without a usable kind the task was reported already; its fields cannot be judged.
+                Some(Node::AnyTask) => match task {
+                    Some(t) => Some(t.clone()),
+                    None => continue,
+                },
                 other => other,
             };
             let value = map.get_mut(&key).expect("key taken from this map");
@@ -537,7 +576,8 @@ fn example(path: &str) -> &'static str {
 /// name, or the default as an example of a value of the right type.
 fn explain(path: &str, serde_message: &str, default: Option<Value>) -> String {
     if let Some(rest) = serde_message.strip_prefix("unknown variant `") {
-        let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        // "unknown variant `x`, expected one of `a`, `b`": names sit between backticks.
+        let names: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
         let given = rest.split('`').next().unwrap_or_default();
         return format!(
             "`{path}`: unknown value `{given}`{}; expected one of {}",
@@ -617,7 +657,12 @@ fn check_duplicates(
     }
 }
 
-fn check_claims(sweep: &Sweep, axes: &[(String, Vec<String>)], runs: &[Run], diag: &mut Diag<'_>) {
+fn check_claims(
+    sweep: &Sweep,
+    axes: &[(String, Vec<String>)],
+    runs: Option<&[Run]>,
+    diag: &mut Diag<'_>,
+) {
     for (i, claim) in sweep.claims.iter().enumerate() {
         let at = YamlPath::top("claims").index(i);
         if sweep.claims[..i].iter().any(|c| c.name == claim.name) {

@@ -15,13 +15,13 @@ where
         .map(|(_, c)| c)
 }
 
-/// `; did you mean `x`?` or nothing.
+/// ` (did you mean `x`?)` or nothing.
 pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {
     match closest(word, candidates) {
-        Some(c) => format!("; did you mean `{c}`?"),
+        Some(c) => format!(" (did you mean `{c}`?)"),
         None => String::new(),
     }
 }

@@ -13,7 +13,7 @@ use serde_yaml::{Mapping, Value};
 use crate::hints::check_chart_yaml;
 use crate::locate::{locate, parse_at, Location, Target, YamlPath};
 use crate::schema::fields_of;
-use crate::suggest::{did_you_mean, list};
+use crate::suggest::{closest, list};
 use crate::sweep::yaml_scalar;
 use crate::{Claim, ReportHints, SpecError, SpecWarning, Sweep};
 
@@ -24,6 +24,9 @@ pub(crate) struct Diag<'t> {
     pub(crate) errors: Vec<SpecError>,
     pub(crate) warnings: Vec<SpecWarning>,
     seen: HashSet<(bool, String, String)>,
+    /// Errors raised so far, counting repeats that were deduplicated: lets a caller tell
+    /// whether its own step found anything.
+    pub(crate) raised: usize,
 }
 
 impl<'t> Diag<'t> {
@@ -34,6 +37,7 @@ impl<'t> Diag<'t> {
             errors: Vec::new(),
             warnings: Vec::new(),
             seen: HashSet::new(),
+            raised: 0,
         }
     }
 
@@ -45,6 +49,7 @@ impl<'t> Diag<'t> {
     /// recorded once (a base value is checked in every run it reaches).
     pub(crate) fn error(&mut self, at: &YamlPath, target: Target, message: impl Into<String>) {
         let message = message.into();
+        self.raised += 1;
         if !self.seen.insert((true, at.to_string(), message.clone())) {
             return;
         }
@@ -72,7 +77,7 @@ impl<'t> Diag<'t> {
     /// Records a serde_norway error raised while parsing the part at `at`. Its message starts
     /// with serde's own path from the root when it has one (`claims[0].by: ...`); that path is
     /// more precise than `at`, so it is used instead.
-    fn serde(&mut self, at: &YamlPath, err: &serde_yaml::Error) {
+    fn serde(&mut self, at: &YamlPath, err: &serde_yaml::Error, hint: &str) {
         let location = Location::of(err);
         let mut text = err.to_string();
         if let Some(l) = location {
@@ -87,6 +92,12 @@ impl<'t> Diag<'t> {
             }
             _ => (at.to_string(), text),
         };
+        let message = if hint.is_empty() {
+            message
+        } else {
+            format!("{message}; {hint}")
+        };
+        self.raised += 1;
         if self.seen.insert((true, place.clone(), message.clone())) {
             self.errors.push(SpecError::Invalid {
                 path: self.file.clone(),
@@ -99,7 +110,7 @@ impl<'t> Diag<'t> {
 
     /// Parses the part at `at` as a `T`: from the text when there is one (exact positions),
     /// else from `value`. `None` (error recorded) when it does not fit.
-    fn part<T: DeserializeOwned>(&mut self, at: &YamlPath, value: &Value) -> Option<T> {
+    fn part<T: DeserializeOwned>(&mut self, at: &YamlPath, value: &Value, hint: &str) -> Option<T> {
         let parsed = match self.text {
             Some(text) => parse_at::<T>(text, at).and_then(|t| match t {
                 Some(t) => Ok(t),
@@ -107,7 +118,7 @@ impl<'t> Diag<'t> {
             }),
             None => serde_yaml::from_value(value.clone()),
         };
-        parsed.map_err(|e| self.serde(at, &e)).ok()
+        parsed.map_err(|e| self.serde(at, &e, hint)).ok()
     }
 
     /// Flags keys of `value` (a mapping) that are not in `fields`; true when all are known.
@@ -139,16 +150,24 @@ impl<'t> Diag<'t> {
 
 /// `unknown field `hiden` in model; did you mean `hidden`? Expected one of ...`
 pub(crate) fn unknown_field(key: &str, what: &str, fields: &[&str]) -> String {
-    let hint = did_you_mean(key, fields.iter().copied());
-    let sep = if hint.is_empty() {
-        "; expected"
-    } else {
-        " Expected"
+    let hint = match closest(key, fields.iter().copied()) {
+        Some(c) => format!("; did you mean `{c}`? Expected"),
+        None => "; expected".to_string(),
     };
     format!(
-        "unknown field `{key}` in {what}{hint}{sep} one of {}",
+        "unknown field `{key}` in {what}{hint} one of {}",
         list(fields.iter().copied())
     )
+}
+
+/// The message for a missing required top-level key (`name` or `base`), shared by the text
+/// and the in-code paths so that the two report it once.
+pub(crate) fn missing(key: &str) -> String {
+    let example = match key {
+        "name" => "`name: cells-vs-length` (it names the results folder)",
+        _ => "`base: { task: { kind: copy, length: 100 } }` (the run every grid point starts from)",
+    };
+    format!("missing `{key}`: add {example}")
 }
 
 /// Parses sweep text into a [`Sweep`], recording every problem of syntax and shape. Parts that
@@ -161,7 +180,7 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
             diag.errors.push(SpecError::Yaml {
                 path: diag.file.clone(),
                 location: Location::of(&e),
-                message: e.to_string(),
+                message: format!("not valid YAML: {e}"),
             });
             return None;
         }
@@ -177,22 +196,9 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
     };
     let fields = fields_of::<Sweep>();
     diag.known_keys(&root, &doc, fields, "the sweep");
-    for (key, example) in [
-        (
-            "name",
-            "`name: cells-vs-length` (it names the results folder)",
-        ),
-        (
-            "base",
-            "`base: { task: { kind: copy, length: 100 } }` (the run every grid point starts from)",
-        ),
-    ] {
+    for key in ["name", "base"] {
         if !map.contains_key(key) {
-            diag.error(
-                &YamlPath::top(key),
-                Target::Value,
-                format!("missing `{key}`: add {example}"),
-            );
+            diag.error(&YamlPath::top(key), Target::Value, missing(key));
         }
     }
     let get = |key: &str| map.get(key).filter(|v| !v.is_null());
@@ -208,21 +214,44 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
         report: ReportHints::default(),
     };
     macro_rules! field {
-        ($key:literal, $slot:expr) => {
+        ($key:literal, $slot:expr, $hint:literal) => {
             if let Some(v) = get($key) {
-                if let Some(parsed) = diag.part(&YamlPath::top($key), v) {
+                if let Some(parsed) = diag.part(&YamlPath::top($key), v, $hint) {
                     $slot = parsed;
                 }
             }
         };
     }
-    field!("name", sweep.name);
-    field!("description", sweep.description);
-    field!("base", sweep.base);
-    field!("grid", sweep.grid);
-    field!("variants", sweep.variants);
-    field!("seeds", sweep.seeds);
-    field!("exclude", sweep.exclude);
+    field!("name", sweep.name, "write e.g. `name: cells-vs-length`");
+    field!(
+        "description",
+        sweep.description,
+        "write one or two sentences"
+    );
+    field!("base", sweep.base, "");
+    field!(
+        "grid",
+        sweep.grid,
+        "`grid` maps dotted paths to lists, e.g. `grid: { model.cell: [lstm, gru] }`"
+    );
+    field!(
+        "variants",
+        sweep.variants,
+        "`variants` maps names to partial overrides, e.g. `variants: { deep: { model: { layers: 3 } } }`"
+    );
+    field!(
+        "seeds",
+        sweep.seeds,
+        "seeds are whole numbers from 0, e.g. `seeds: [1, 2, 3]`"
+    );
+    field!(
+        "exclude",
+        sweep.exclude,
+        "`exclude` is a list of partial matches, e.g. `- { model.cell: rnn_tanh, task.length: 200 }`"
+    );
+    if !map.contains_key("base") {
+        sweep.base = Value::Null;
+    }
     if map.get("seeds").is_some_and(Value::is_null) {
         sweep.seeds = Vec::new();
     }
@@ -258,7 +287,23 @@ fn parse_claims(claims: &Value, diag: &mut Diag<'_>) -> Vec<Claim> {
                 "a claim is a mapping `{ name, metric, by, expect }` (and optional `where`)",
             );
         } else if diag.known_keys(&at, item, fields, "a claim") {
-            if let Some(claim) = diag.part(&at, item) {
+            let mut complete = true;
+            for (key, example) in [
+                ("name", "`name: gated cells beat the vanilla RNN`"),
+                ("metric", "`metric: final.accuracy`"),
+                ("by", "`by: model.cell`"),
+                ("expect", "`expect: lstm > rnn_tanh`"),
+            ] {
+                if item.get(key).is_none() {
+                    complete = false;
+                    diag.error(
+                        &at,
+                        Target::Value,
+                        format!("the claim has no `{key}`: add e.g. {example}"),
+                    );
+                }
+            }
+            if let Some(claim) = complete.then(|| diag.part(&at, item, "")).flatten() {
                 out.push(claim);
             }
         }
@@ -302,7 +347,7 @@ fn parse_report(report: &Value, diag: &mut Diag<'_>) -> Option<ReportHints> {
         }
     }
     if ok {
-        diag.part(&at, report)
+        diag.part(&at, report, "")
     } else {
         None
     }
