@@ -50,11 +50,6 @@ impl YamlPath {
         segs.push(Seg::Index(index));
         Self(segs)
     }
-
-    /// This path extended by every key of a dotted config path (`model.hidden`).
-    pub fn keys(&self, dotted: &str) -> Self {
-        dotted.split('.').fold(self.clone(), |p, k| p.key(k))
-    }
 }
 
 impl fmt::Display for YamlPath {
@@ -364,7 +359,7 @@ claims:
         assert_eq!(at(model.key("hidden"), Target::Key), Some((3, 24)));
         let train = YamlPath::top("base").key("train");
         assert_eq!(at(train.key("lr"), Target::Value), Some((5, 9)));
-        assert_eq!(at(train.keys("clip.kind"), Target::Key), Some((7, 7)));
+        assert_eq!(at(train.key("clip").key("kind"), Target::Key), Some((7, 7)));
     }
 
     #[test]
@@ -384,7 +379,8 @@ claims:
 
     #[test]
     fn parses_one_part_with_positions() {
-        let lr: Option<f64> = parse_at(TEXT, &YamlPath::top("base").keys("train.lr")).unwrap();
+        let lr: Option<f64> =
+            parse_at(TEXT, &YamlPath::top("base").key("train").key("lr")).unwrap();
         assert_eq!(lr, Some(0.1));
         let err = parse_at::<u64>(TEXT, &YamlPath::top("name")).unwrap_err();
         assert_eq!(Location::of(&err).map(|l| l.line), Some(1));

@@ -235,6 +235,20 @@ exclude:
     }
 
     #[test]
+    fn anchors_and_merge_keys_resolve() {
+        let text = "name: a\nbase:\n  task: &t { kind: adding, length: 20 }\n\
+                    variants:\n  short: { task: *t }\n  long: { task: { <<: *t, length: 30 } }\n";
+        let runs = Sweep::parse_and_expand(text, Path::new("s.yaml"))
+            .unwrap()
+            .runs;
+        let lengths: Vec<String> = runs
+            .iter()
+            .map(|r| serde_json::to_value(&r.config.task).unwrap()["length"].to_string())
+            .collect();
+        assert_eq!(lengths, ["20", "30"]);
+    }
+
+    #[test]
     fn axes_list_variant_then_grid_levels() {
         let text = SWEEP.replace(
             "seeds:",

@@ -252,6 +252,9 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
     if !map.contains_key("base") {
         sweep.base = Value::Null;
     }
+    merge_keys(&mut sweep.base, "base", diag);
+    sweep.grid = merge_keys_in(std::mem::take(&mut sweep.grid), "grid", diag);
+    sweep.variants = merge_keys_in(std::mem::take(&mut sweep.variants), "variants", diag);
     if map.get("seeds").is_some_and(Value::is_null) {
         sweep.seeds = Vec::new();
     }
@@ -264,6 +267,27 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
         }
     }
     Some(sweep)
+}
+
+/// Resolves YAML merge keys (`<<: *defaults`) in a part, so that shared settings can be
+/// written once with an anchor. Keys merged in are located at the anchor's mapping, if at all.
+fn merge_keys(value: &mut Value, key: &str, diag: &mut Diag<'_>) {
+    if let Err(e) = value.apply_merge() {
+        diag.error(
+            &YamlPath::top(key),
+            Target::Value,
+            format!("{e}; `<<:` takes an alias of a mapping, e.g. `<<: *defaults`"),
+        );
+    }
+}
+
+fn merge_keys_in(map: Mapping, key: &str, diag: &mut Diag<'_>) -> Mapping {
+    let mut value = Value::Mapping(map);
+    merge_keys(&mut value, key, diag);
+    match value {
+        Value::Mapping(map) => map,
+        _ => Mapping::new(),
+    }
 }
 
 fn parse_claims(claims: &Value, diag: &mut Diag<'_>) -> Vec<Claim> {
