@@ -2,21 +2,35 @@
 //!
 //! A sweep YAML (see `docs/sweeps.md`) is parsed into a [`Sweep`], validated, and expanded into
 //! a deterministic list of [`Run`]s, each a fully resolved [`RunConfig`] with a stable
-//! [`run id`](RunConfig::id). This crate knows nothing of libtorch or polars: every other crate
-//! reads its types.
+//! [`run id`](RunConfig::id). [`Sweep::load_and_expand`] does all three and reports every
+//! problem at once, each with file, YAML path, `line:column` and what to do. This crate knows
+//! nothing of libtorch or polars: every other crate reads its types.
+mod check;
+mod claim;
 mod error;
+mod expand;
+mod hints;
+mod locate;
 mod model;
+mod resolve;
 mod run;
+mod schema;
 mod stop;
+mod suggest;
 mod sweep;
 mod task;
 mod train;
+mod validate;
 
-pub use error::SpecError;
+pub use check::{Problem, Severity};
+pub use claim::{check_metric, parse_expect, Claim, Comparison, Relation, SUMMARY_METRICS};
+pub use error::{Rejected, SpecError, SpecWarning};
+pub use hints::{ChartHint, ReportHints};
+pub use locate::Location;
 pub use model::{Cell, Init, Merge, ModelConfig, Skip};
 pub use run::{Run, RunConfig};
 pub use stop::{Criterion, StopConfig};
-pub use sweep::{Claim, Sweep};
+pub use sweep::{yaml_scalar, Expanded, Sweep};
 pub use task::{
     AddingConfig, AgreementConfig, AgreementForm, CopyConfig, TaskConfig, TemporalOrderConfig,
 };

@@ -26,10 +26,50 @@ impl RunConfig {
     /// of keys in the YAML, so it is the same on every machine and changes exactly when the
     /// resolved config does (adding a field to the schema therefore changes every id).
     pub fn id(&self) -> String {
-        // serde_json::Value's maps are BTreeMaps: serialising through a Value sorts the keys.
-        let canonical = serde_json::to_value(self).expect("a RunConfig is always valid JSON");
-        let digest = Sha256::digest(canonical.to_string().as_bytes());
+        let digest = Sha256::digest(self.canonical_json().as_bytes());
         digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The text the run id hashes: compact JSON, object keys sorted by their bytes, numbers
+    /// as serde_json writes them (shortest round-trip form, `1.0` for whole floats).
+    pub fn canonical_json(&self) -> String {
+        let value = serde_json::to_value(self).expect("a RunConfig is always valid JSON");
+        let mut out = String::new();
+        write_sorted(&value, &mut out);
+        out
+    }
+}
+
+/// Writes JSON with sorted keys ourselves: serde_json's own order depends on whether any crate
+/// in the build enables its `preserve_order` feature, and ids must not.
+fn write_sorted(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_sorted(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_sorted(v, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
     }
 }
 
@@ -75,6 +115,20 @@ mod tests {
             stop: StopConfig::default(),
             seed,
         }
+    }
+
+    /// Pinned: if this changes, every stored result would be re-run. Adding a config field
+    /// changes it on purpose (docs/sweeps.md, "Run ids"); update the literal then.
+    #[test]
+    fn id_is_pinned() {
+        let c = config(1);
+        assert!(c
+            .canonical_json()
+            .starts_with(r#"{"model":{"bidirectional":false,"cell":"lstm","dropout":0.0,"#));
+        assert!(c
+            .canonical_json()
+            .contains(r#""seed":1,"stop":{"solved":null},"task":{"kind":"adding","length":50}"#));
+        assert_eq!(c.id(), "9834c2de79be");
     }
 
     #[test]

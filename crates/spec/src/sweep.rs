@@ -1,11 +1,13 @@
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
-use crate::{Run, RunConfig, SpecError};
+use crate::validate::{parse_sweep, Diag};
+use crate::{Claim, Rejected, ReportHints, Run, SpecError, SpecWarning};
 
 /// A sweep as written in YAML: a base run, the axes to vary, the seeds, and the claims.
+/// `docs/sweeps.md` documents every field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sweep {
@@ -34,187 +36,121 @@ pub struct Sweep {
     pub claims: Vec<Claim>,
     /// Chart hints for `rnnlab report`. Default: chosen from the sweep's axes.
     #[serde(default)]
-    pub report: Value,
+    pub report: ReportHints,
 }
 
 fn default_seeds() -> Vec<u64> {
     vec![1]
 }
 
-/// An expected outcome: under `where`, `metric` compares as `expect` across the levels of `by`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Claim {
-    pub name: String,
-    #[serde(default, rename = "where")]
-    pub filter: Mapping,
-    pub metric: String,
-    pub expect: String,
-    pub by: String,
+/// A sweep that passed validation, its runs in order, and any warnings to show.
+#[derive(Debug, Clone)]
+pub struct Expanded {
+    pub sweep: Sweep,
+    pub runs: Vec<Run>,
+    pub warnings: Vec<SpecWarning>,
 }
 
 impl Sweep {
-    /// Reads and parses a sweep file.
+    /// Reads, validates and expands a sweep file: what `rnnlab validate` and `rnnlab run` call.
+    /// On failure, every error found (each with file, YAML path, `line:column` and what to
+    /// do) and the warnings.
+    pub fn load_and_expand(path: &Path) -> Result<Expanded, Rejected> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Sweep::parse_and_expand(&text, path),
+            Err(source) => Err(Rejected {
+                errors: vec![SpecError::Read {
+                    path: path.to_owned(),
+                    source,
+                }],
+                warnings: Vec::new(),
+            }),
+        }
+    }
+
+    /// [`Sweep::load_and_expand`] on text; `path` names the file in messages.
+    pub fn parse_and_expand(text: &str, path: &Path) -> Result<Expanded, Rejected> {
+        let mut diag = Diag::new(path, Some(text));
+        let sweep = parse_sweep(text, &mut diag);
+        let runs = match &sweep {
+            Some(sweep) => crate::expand::expand(sweep, &mut diag),
+            None => Vec::new(),
+        };
+        finish(sweep, runs, diag)
+    }
+
+    /// Validates and expands a sweep built in code or already parsed. Errors carry YAML paths
+    /// but no positions: there is no text to point into.
+    pub fn validate(&self, path: &Path) -> Result<Expanded, Rejected> {
+        let mut diag = Diag::new(path, None);
+        let runs = crate::expand::expand(self, &mut diag);
+        finish(Some(self.clone()), runs, diag)
+    }
+
+    /// Reads, validates and returns a sweep; the first error if it is invalid.
     pub fn load(path: &Path) -> Result<Sweep, SpecError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        Sweep::parse(&text, path)
+        Sweep::load_and_expand(path).map(|e| e.sweep).map_err(first)
     }
 
-    /// Parses sweep YAML; `path` is only used in error messages.
+    /// Parses and validates sweep text; the first error if it is invalid.
     pub fn parse(text: &str, path: &Path) -> Result<Sweep, SpecError> {
-        serde_yaml::from_str(text).map_err(|e| SpecError::Yaml {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })
+        Sweep::parse_and_expand(text, path)
+            .map(|e| e.sweep)
+            .map_err(first)
     }
 
-    /// Expands the sweep into its runs, in a deterministic order: variants, then grid points
-    /// (last axis fastest), then seeds.
+    /// The runs of a sweep, in a deterministic order: variants (as written), then grid points
+    /// (the last axis fastest), then seeds. The first error if the sweep is invalid.
     pub fn expand(&self, path: &Path) -> Result<Vec<Run>, SpecError> {
-        let invalid = |at: String, message: String| SpecError::Invalid {
-            path: PathBuf::from(path),
-            at,
-            message,
-        };
-        let mut variants: Vec<(Option<String>, Value)> = Vec::new();
-        if self.variants.is_empty() {
-            variants.push((None, Value::Null));
-        }
-        for (name, overrides) in &self.variants {
-            variants.push((Some(yaml_scalar(name)), overrides.clone()));
-        }
-        let axes: Vec<(String, Vec<Value>)> = self
-            .grid
-            .iter()
-            .map(|(k, v)| match v {
-                Value::Sequence(values) if !values.is_empty() => {
-                    Ok((yaml_scalar(k), values.clone()))
-                }
-                _ => Err(invalid(
-                    format!("grid.{}", yaml_scalar(k)),
-                    "a grid axis must be a non-empty list of values".into(),
-                )),
-            })
-            .collect::<Result<_, _>>()?;
+        self.validate(path).map(|e| e.runs).map_err(first)
+    }
 
-        let mut runs = Vec::new();
-        for (variant, overrides) in &variants {
-            for point in cartesian(&axes) {
-                let mut doc = self.base.clone();
-                merge(&mut doc, overrides);
-                let mut params = Vec::new();
-                if let Some(v) = variant {
-                    params.push(("variant".to_string(), v.clone()));
-                }
-                for (axis, value) in axes.iter().map(|(k, _)| k).zip(&point) {
-                    set_path(&mut doc, axis, value.clone());
-                    params.push((axis.clone(), yaml_scalar(value)));
-                }
-                if self
-                    .exclude
-                    .iter()
-                    .any(|e| excluded(e, &doc, variant.as_deref()))
-                {
-                    continue;
-                }
-                for &seed in &self.seeds {
-                    let mut with_seed = doc.clone();
-                    set_path(&mut with_seed, "seed", Value::from(seed));
-                    let config: RunConfig = serde_yaml::from_value(with_seed).map_err(|e| {
-                        invalid(format!("base (at {})", describe(&params)), e.to_string())
-                    })?;
-                    let mut params = params.clone();
-                    params.push(("seed".to_string(), seed.to_string()));
-                    runs.push(Run::new(config, params));
-                }
-            }
+    /// The sweep's axes and their levels as text, as runs' `params` name them: `variant`
+    /// first (when there are variants), then the grid axes in order.
+    pub fn axes(&self) -> Vec<(String, Vec<String>)> {
+        let mut axes = Vec::new();
+        if !self.variants.is_empty() {
+            axes.push((
+                "variant".to_string(),
+                self.variants.keys().map(yaml_scalar).collect(),
+            ));
         }
-        Ok(runs)
+        for (k, v) in &self.grid {
+            let levels = match v {
+                Value::Sequence(values) => values.iter().map(yaml_scalar).collect(),
+                _ => Vec::new(),
+            };
+            axes.push((yaml_scalar(k), levels));
+        }
+        axes
     }
 }
 
-fn describe(params: &[(String, String)]) -> String {
-    if params.is_empty() {
-        return "the base run".into();
-    }
-    params
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Every combination of one value per axis, the last axis varying fastest.
-fn cartesian(axes: &[(String, Vec<Value>)]) -> Vec<Vec<Value>> {
-    let mut points = vec![Vec::new()];
-    for (_, values) in axes {
-        points = points
-            .into_iter()
-            .flat_map(|p| {
-                values.iter().map(move |v| {
-                    let mut q = p.clone();
-                    q.push(v.clone());
-                    q
-                })
-            })
-            .collect();
-    }
-    points
-}
-
-/// Deep-merges `over` into `base`: mappings merge key by key, anything else replaces.
-fn merge(base: &mut Value, over: &Value) {
-    match (base, over) {
-        (_, Value::Null) => {}
-        (Value::Mapping(b), Value::Mapping(o)) => {
-            for (k, v) in o {
-                match b.get_mut(k) {
-                    Some(slot) => merge(slot, v),
-                    None => {
-                        b.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o.clone(),
+fn finish(sweep: Option<Sweep>, runs: Vec<Run>, diag: Diag<'_>) -> Result<Expanded, Rejected> {
+    match sweep {
+        Some(sweep) if diag.errors.is_empty() => Ok(Expanded {
+            sweep,
+            runs,
+            warnings: diag.warnings,
+        }),
+        _ => Err(Rejected {
+            errors: diag.errors,
+            warnings: diag.warnings,
+        }),
     }
 }
 
-/// Sets `a.b.c` in a YAML document, creating mappings on the way.
-fn set_path(doc: &mut Value, path: &str, value: Value) {
-    let mut node = doc;
-    for key in path.split('.') {
-        if !node.is_mapping() {
-            *node = Value::Mapping(Mapping::new());
-        }
-        let Value::Mapping(map) = node else {
-            unreachable!()
-        };
-        node = map.entry(Value::from(key)).or_insert(Value::Null);
-    }
-    *node = value;
-}
-
-/// Reads `a.b.c` from a YAML document.
-pub(crate) fn get_path<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(doc, |node, key| node.get(key))
-}
-
-fn excluded(pattern: &Mapping, doc: &Value, variant: Option<&str>) -> bool {
-    pattern.iter().all(|(k, v)| {
-        let key = yaml_scalar(k);
-        if key == "variant" {
-            return variant == Some(yaml_scalar(v).as_str());
-        }
-        get_path(doc, &key) == Some(v)
-    })
+fn first(rejected: Rejected) -> SpecError {
+    rejected
+        .errors
+        .into_iter()
+        .next()
+        .expect("a rejected sweep has at least one error")
 }
 
 /// A YAML scalar as plain text (`lstm`, `100`, `0.5`, `true`); other values as flow YAML.
-pub(crate) fn yaml_scalar(v: &Value) -> String {
+/// This is how levels appear in run params, claims and labels.
+pub fn yaml_scalar(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
@@ -263,10 +199,64 @@ exclude:
     }
 
     #[test]
-    fn unknown_fields_are_rejected() {
+    fn expansion_is_deterministic_and_independent_of_key_order() {
+        let reordered = SWEEP.replace(
+            "model: { cell: lstm, hidden: 32 }",
+            "model: { hidden: 32, cell: lstm }",
+        );
+        let ids = |text: &str| -> Vec<String> {
+            let e = Sweep::parse_and_expand(text, Path::new("s.yaml")).unwrap();
+            e.runs.into_iter().map(|r| r.id).collect()
+        };
+        assert_eq!(ids(SWEEP), ids(SWEEP));
+        assert_eq!(ids(SWEEP), ids(&reordered));
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_with_position() {
         let bad = SWEEP.replace("hidden: 32", "hiden: 32");
-        let sweep = Sweep::parse(&bad, Path::new("s.yaml")).unwrap();
-        let err = sweep.expand(Path::new("s.yaml")).unwrap_err().to_string();
-        assert!(err.contains("hiden"), "{err}");
+        let err = Sweep::parse(&bad, Path::new("s.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("s.yaml: base.model.hiden (line 5 column 24): unknown field `hiden`"),
+            "{err}"
+        );
+        assert!(err.contains("did you mean `hidden`?"), "{err}");
+    }
+
+    #[test]
+    fn a_sweep_built_in_code_validates_without_positions() {
+        let mut sweep = Sweep::parse(SWEEP, Path::new("s.yaml")).unwrap();
+        sweep.seeds.clear();
+        let err = sweep.expand(Path::new("s.yaml")).unwrap_err();
+        assert_eq!(err.location(), None);
+        assert!(err.to_string().contains("seeds"), "{err}");
+    }
+
+    #[test]
+    fn anchors_and_merge_keys_resolve() {
+        let text = "name: a\nbase:\n  task: &t { kind: adding, length: 20 }\n\
+                    variants:\n  short: { task: *t }\n  long: { task: { <<: *t, length: 30 } }\n";
+        let runs = Sweep::parse_and_expand(text, Path::new("s.yaml"))
+            .unwrap()
+            .runs;
+        let lengths: Vec<String> = runs
+            .iter()
+            .map(|r| serde_json::to_value(&r.config.task).unwrap()["length"].to_string())
+            .collect();
+        assert_eq!(lengths, ["20", "30"]);
+    }
+
+    #[test]
+    fn axes_list_variant_then_grid_levels() {
+        let text = SWEEP.replace(
+            "seeds:",
+            "variants: { a: {}, b: { model: { layers: 2 } } }\nseeds:",
+        );
+        let sweep = Sweep::parse(&text, Path::new("s.yaml")).unwrap();
+        let axes = sweep.axes();
+        assert_eq!(axes[0], ("variant".into(), vec!["a".into(), "b".into()]));
+        assert_eq!(axes[2].1, vec!["50".to_string(), "100".into()]);
     }
 }

@@ -159,7 +159,9 @@ pub struct AgreementConfig {
     /// `number` (default) or `language_model`.
     pub form: AgreementForm,
     /// Largest number of attractors (intervening nouns of the other number than the subject)
-    /// in train and valid sentences; the count is uniform over `0..=max_attractors`. Default 2.
+    /// in train and valid sentences. The count is drawn uniformly over `0..=max_attractors`
+    /// (`1..` when `interveners_agree` is false); counts that the distance bounds cannot
+    /// accommodate are redrawn. Default 2.
     pub max_attractors: usize,
     /// Largest number of modifiers (PPs and relative clauses, one noun each) between subject
     /// and verb in train and valid sentences. Default 3.

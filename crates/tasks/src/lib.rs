@@ -4,13 +4,26 @@
 //! `(seed, split, index)` alone: the same config, seed, split and index give the same data bit
 //! for bit on any machine, in any thread, in any order. No libtorch here: a [`Batch`] is plain
 //! vectors, turned into tensors by the trainer.
+//!
+//! The tasks: [`Copy`] memory, [`Adding`], [`TemporalOrder`] and subject-verb [`Agreement`].
+//! [`build`] turns a task config into its generator; [`describe`] renders an example for a
+//! person to read; [`metrics`] holds reference implementations of the task metrics.
 mod adding;
+mod agreement;
 mod batch;
+mod copy;
+mod describe;
+pub mod metrics;
 pub mod rng;
+mod temporal_order;
 
 pub use adding::Adding;
+pub use agreement::Agreement;
 pub use batch::{Batch, Inputs, Meta, Targets};
+pub use copy::Copy;
+pub use describe::{describe, Example};
 pub use rng::Rng;
+pub use temporal_order::TemporalOrder;
 
 use rnnlab_spec::TaskConfig;
 
@@ -66,26 +79,231 @@ pub struct Baseline {
     pub value: f64,
 }
 
+/// A forced choice between two outputs at one step, for tasks scored by comparison rather
+/// than by argmax: the language-model form of agreement is right on an example when the
+/// output at `step` gives class `good` (the grammatical verb form) a higher score than class
+/// `bad` (Linzen et al. 2016; Marvin & Linzen 2018).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    /// The step (0-based, padding included) whose output is read.
+    pub step: usize,
+    /// The class (token id) that should score higher.
+    pub good: i64,
+    /// The class that should score lower.
+    pub bad: i64,
+}
+
 /// A seeded data generator.
 pub trait Task: Send + Sync {
     /// The data's shape, for building the model.
     fn shape(&self) -> Shape;
     /// Batch `index` of `split`: `size` examples, a pure function of (config, seed, split, index).
     fn batch(&self, split: Split, index: u64, size: usize) -> Batch;
-    /// The task's no-learning baselines.
+    /// The task's no-learning baselines, on the test split where splits differ.
     fn baselines(&self) -> Vec<Baseline>;
     /// The metric that says whether the task is learned (`mse`, `recall_accuracy`, ...).
     fn main_metric(&self) -> &'static str;
-}
-
-/// Builds the generator for a task config and seed.
-pub fn build(config: &TaskConfig, seed: u64) -> Box<dyn Task> {
-    match config {
-        TaskConfig::Adding(c) => Box::new(Adding::new(c.clone(), seed)),
-        other => todo_task(other),
+    /// The metric columns the task reports, `loss` first.
+    fn metrics(&self) -> &'static [&'static str] {
+        match self.shape().readout {
+            Readout::PerStep => &["loss", "accuracy", "recall_accuracy"],
+            Readout::LastClass => &["loss", "accuracy"],
+            Readout::LastValue => &["loss", "mse"],
+        }
+    }
+    /// The no-learning baselines of one split; they differ by split when the test sentences
+    /// follow other limits than the training ones (agreement generalisation settings).
+    fn split_baselines(&self, split: Split) -> Vec<Baseline> {
+        let _ = split;
+        self.baselines()
+    }
+    /// The words of a token task, indexed by id (id 0 is padding); `None` for dense tasks.
+    fn vocab(&self) -> Option<&[String]> {
+        None
+    }
+    /// For tasks scored by forced choice (agreement, language-model form), one [`Choice`]
+    /// per example of `batch`: `accuracy` is then the fraction of examples whose output at
+    /// `step` scores `good` above `bad`, not the per-step argmax accuracy. `None` otherwise.
+    fn choices(&self, batch: &Batch) -> Option<Vec<Choice>> {
+        let _ = batch;
+        None
+    }
+    /// Example `i` of `batch` for a person to read; see [`describe`]. The default shows the
+    /// metadata only; every task of this crate renders its own inputs and targets.
+    fn describe(&self, batch: &Batch, i: usize) -> Example {
+        Example {
+            text: describe::meta_text(batch, i, &[]),
+            json: describe::meta_json(batch, i),
+        }
     }
 }
 
-fn todo_task(config: &TaskConfig) -> Box<dyn Task> {
-    panic!("task `{}` has no generator yet", config.kind())
+/// A task config that no generator can serve.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("task `{kind}`: {message}")]
+pub struct TaskError {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// Builds the generator for a task config and seed, or says why the config cannot be served
+/// (the range checks of [`TaskConfig::check`], plus agreement limits no sentence can meet).
+pub fn try_build(config: &TaskConfig, seed: u64) -> Result<Box<dyn Task>, TaskError> {
+    let error = |message: String| TaskError {
+        kind: config.kind(),
+        message,
+    };
+    config.check().map_err(error)?;
+    Ok(match config {
+        TaskConfig::Copy(c) => Box::new(Copy::new(c.clone(), seed)),
+        TaskConfig::Adding(c) => Box::new(Adding::new(c.clone(), seed)),
+        TaskConfig::TemporalOrder(c) => Box::new(TemporalOrder::new(c.clone(), seed)),
+        TaskConfig::Agreement(c) => Box::new(Agreement::new(c.clone(), seed).map_err(error)?),
+    })
+}
+
+/// Builds the generator for a task config and seed.
+///
+/// # Panics
+/// When the config is out of range; validate first, or call [`try_build`].
+pub fn build(config: &TaskConfig, seed: u64) -> Box<dyn Task> {
+    try_build(config, seed).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Stream key of each split, so that splits never share a random stream.
+pub(crate) fn split_key(split: Split) -> u64 {
+    match split {
+        Split::Train => 1,
+        Split::Valid => 2,
+        Split::Test => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rnnlab_spec::{
+        AddingConfig, AgreementConfig, AgreementForm, CopyConfig, TemporalOrderConfig,
+    };
+
+    fn every_task() -> Vec<TaskConfig> {
+        vec![
+            TaskConfig::Copy(CopyConfig {
+                length: 30,
+                ..Default::default()
+            }),
+            TaskConfig::Adding(AddingConfig { length: 30 }),
+            TaskConfig::TemporalOrder(TemporalOrderConfig {
+                length: 30,
+                positions: 3,
+            }),
+            TaskConfig::Agreement(AgreementConfig::default()),
+            TaskConfig::Agreement(AgreementConfig {
+                form: AgreementForm::LanguageModel,
+                ..Default::default()
+            }),
+        ]
+    }
+
+    #[test]
+    fn build_serves_every_task_with_a_consistent_shape() {
+        for config in every_task() {
+            let task = build(&config, 3);
+            let shape = task.shape();
+            let batch = task.batch(Split::Train, 0, 5);
+            assert_eq!(batch.meta.len(), 5);
+            assert!(
+                task.metrics().contains(&task.main_metric()),
+                "{}",
+                config.kind()
+            );
+            assert_eq!(task.metrics()[0], "loss");
+            assert!(!task.baselines().is_empty());
+            match (&batch.inputs, shape.tokens) {
+                (Inputs::Dense { values, channels }, false) => {
+                    assert_eq!(*channels, shape.inputs);
+                    assert_eq!(values.len(), 5 * batch.steps * channels);
+                }
+                (Inputs::Tokens { ids, vocab }, true) => {
+                    assert_eq!(*vocab, shape.inputs);
+                    assert_eq!(task.vocab().map(<[String]>::len), Some(*vocab));
+                    assert_eq!(ids.len(), 5 * batch.steps);
+                    assert!(ids.iter().all(|&id| (0..*vocab as i64).contains(&id)));
+                }
+                _ => panic!("{}: inputs disagree with the shape", config.kind()),
+            }
+            let readout = match &batch.targets {
+                Targets::PerStep {
+                    classes,
+                    num_classes,
+                    ..
+                } => {
+                    assert_eq!(*num_classes, shape.outputs);
+                    assert!(classes
+                        .iter()
+                        .all(|&c| (0..*num_classes as i64).contains(&c)));
+                    Readout::PerStep
+                }
+                Targets::LastClass {
+                    classes,
+                    num_classes,
+                } => {
+                    assert_eq!((*num_classes, classes.len()), (shape.outputs, 5));
+                    Readout::LastClass
+                }
+                Targets::LastValue { values } => {
+                    assert_eq!((shape.outputs, values.len()), (1, 5));
+                    Readout::LastValue
+                }
+            };
+            assert_eq!(readout, shape.readout, "{}", config.kind());
+            assert_eq!(task.choices(&batch).is_some(), config.is_language_model());
+            for i in 0..5 {
+                let example = describe(task.as_ref(), &batch, i);
+                assert!(!example.text.is_empty() && example.json.is_object());
+            }
+        }
+    }
+
+    /// The same batches come out whichever thread draws them and in whatever order.
+    #[test]
+    fn data_does_not_depend_on_threads_or_order() {
+        for config in every_task() {
+            let task = build(&config, 7);
+            let serial: Vec<u64> = (0..8)
+                .map(|i| task.batch(Split::Valid, i, 6).fingerprint())
+                .collect();
+            let task = &task;
+            let parallel: Vec<(u64, u64)> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..8u64)
+                    .rev()
+                    .map(|i| s.spawn(move || (i, task.batch(Split::Valid, i, 6).fingerprint())))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for (i, f) in parallel {
+                assert_eq!(serial[i as usize], f, "{} batch {i}", config.kind());
+            }
+        }
+    }
+
+    #[test]
+    fn bad_configs_are_errors_not_generators() {
+        let err = try_build(
+            &TaskConfig::Copy(CopyConfig {
+                recall: 0,
+                ..Default::default()
+            }),
+            0,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.kind, "copy");
+        assert!(err.to_string().contains("recall"), "{err}");
+        let far = AgreementConfig {
+            min_distance: 50,
+            ..Default::default()
+        };
+        assert!(try_build(&TaskConfig::Agreement(far), 0).is_err());
+    }
 }

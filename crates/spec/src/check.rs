@@ -1,0 +1,270 @@
+//! Range and combination rules that types alone cannot express (lr > 0, hidden >= 1,
+//! bidirectional models on language-model tasks, ...). They run on resolved configs, so they
+//! also protect configs built in code or read back from `config.yaml`.
+use crate::{
+    ClipKind, ModelConfig, Optimizer, RunConfig, Skip, StopConfig, TaskConfig, TrainConfig,
+};
+
+/// How bad a [`Problem`] is: errors stop the sweep; warnings are printed and the sweep runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Something wrong with a resolved run config.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Problem {
+    /// The config path the problem is about, e.g. `train.lr`.
+    pub path: String,
+    /// What is wrong and what to do.
+    pub message: String,
+    pub severity: Severity,
+}
+
+impl RunConfig {
+    /// Every range and combination rule the config breaks; empty when it can run.
+    pub fn check(&self) -> Vec<Problem> {
+        let mut out = Problems::default();
+        task(&self.task, &mut out);
+        model(&self.model, &mut out);
+        train(&self.train, &mut out);
+        stop(&self.stop, &mut out);
+        if self.model.bidirectional && self.task.is_language_model() {
+            out.error(
+                "model.bidirectional",
+                "a bidirectional model cannot be trained on a language-model task: its backward \
+                 direction reads the very token it must predict; set `bidirectional: false` or \
+                 use the task's `form: number`",
+            );
+        }
+        out.0
+    }
+}
+
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn push(&mut self, path: &str, message: &str, severity: Severity) {
+        self.0.push(Problem {
+            path: path.into(),
+            message: message.into(),
+            severity,
+        });
+    }
+    fn error(&mut self, path: &str, message: &str) {
+        self.push(path, message, Severity::Error);
+    }
+    fn warning(&mut self, path: &str, message: &str) {
+        self.push(path, message, Severity::Warning);
+    }
+    fn at_least_one(&mut self, path: &str, value: usize, what: &str) {
+        if value == 0 {
+            self.error(path, &format!("must be at least 1 (it is 0): {what}"));
+        }
+    }
+    fn positive(&mut self, path: &str, value: f64, what: &str) {
+        if !(value > 0.0 && value.is_finite()) {
+            self.error(
+                path,
+                &format!("must be greater than 0 (it is {value}): {what}"),
+            );
+        }
+    }
+    fn finite(&mut self, path: &str, value: f64) {
+        if !value.is_finite() {
+            self.error(path, &format!("must be a finite number (it is {value})"));
+        }
+    }
+    fn unit_interval(&mut self, path: &str, value: f64, what: &str) {
+        if !(0.0..1.0).contains(&value) {
+            self.error(path, &format!("must be in [0, 1) (it is {value}): {what}"));
+        }
+    }
+}
+
+/// Per-task ranges: the task types' own `check`, whose message starts with the field name.
+fn task(task: &TaskConfig, out: &mut Problems) {
+    if let Err(e) = task.check() {
+        match e.split_once(": ") {
+            Some((field, message)) if field.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                out.error(&format!("task.{field}"), message)
+            }
+            _ => out.error("task", &e),
+        }
+    }
+}
+
+fn model(m: &ModelConfig, out: &mut Problems) {
+    out.at_least_one("model.hidden", m.hidden, "units per layer; try 64");
+    out.at_least_one(
+        "model.layers",
+        m.layers,
+        "stacked layers; use 1 for a single layer",
+    );
+    out.unit_interval(
+        "model.dropout",
+        m.dropout,
+        "the probability of dropping a unit between layers; use 0 for none",
+    );
+    if m.embedding == Some(0) {
+        out.error(
+            "model.embedding",
+            "must be at least 1 (it is 0); leave it out to use the hidden width",
+        );
+    }
+    out.finite("model.forget_bias", m.forget_bias);
+    out.finite("model.highway_bias", m.highway_bias);
+    if m.layers == 1 && m.dropout > 0.0 && m.dropout < 1.0 {
+        out.warning(
+            "model.dropout",
+            "dropout acts between layers, so with `layers: 1` it has no effect",
+        );
+    }
+    if m.layers == 1 && m.skip != Skip::None {
+        out.warning(
+            "model.skip",
+            "skip connections join stacked layers, so with `layers: 1` they have no effect",
+        );
+    }
+}
+
+fn train(t: &TrainConfig, out: &mut Problems) {
+    out.positive("train.lr", t.lr, "the learning rate; try 1.0e-3 for adam");
+    out.unit_interval(
+        "train.momentum",
+        t.momentum,
+        "use 0.9 for sgd with momentum",
+    );
+    out.at_least_one("train.batch", t.batch, "sequences per step; try 64");
+    out.at_least_one("train.steps", t.steps, "training updates; try 1000");
+    out.at_least_one(
+        "train.eval_every",
+        t.eval_every,
+        "steps between evaluations; try 100",
+    );
+    out.at_least_one(
+        "train.eval_size",
+        t.eval_size,
+        "examples per evaluation set; try 512",
+    );
+    if t.probe_every == Some(0) {
+        out.error(
+            "train.probe_every",
+            "must be at least 1 (it is 0); leave it out to never probe",
+        );
+    }
+    if t.clip.kind != ClipKind::None {
+        out.positive(
+            "train.clip.max",
+            t.clip.max,
+            "the clipping threshold; try 1.0, or set `kind: none` to turn clipping off",
+        );
+    }
+    if t.momentum > 0.0 && t.optimizer != Optimizer::Sgd {
+        out.warning(
+            "train.momentum",
+            "momentum is used by `optimizer: sgd` only and is ignored here",
+        );
+    }
+}
+
+fn stop(s: &StopConfig, out: &mut Problems) {
+    let Some(c) = &s.solved else { return };
+    if c.metric.trim().is_empty() {
+        out.error(
+            "stop.solved.metric",
+            "name the validation metric to watch, e.g. `recall_accuracy`",
+        );
+    }
+    if c.at_least.is_none() && c.at_most.is_none() {
+        out.error(
+            "stop.solved",
+            "needs `at_least` (for accuracies) or `at_most` (for losses): without one every \
+             run would count as solved at its first evaluation",
+        );
+    }
+    for (path, bound) in [
+        ("stop.solved.at_least", c.at_least),
+        ("stop.solved.at_most", c.at_most),
+    ] {
+        if let Some(v) = bound {
+            out.finite(path, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AgreementConfig, AgreementForm, CopyConfig, Criterion, TaskConfig};
+
+    fn config() -> RunConfig {
+        RunConfig {
+            task: TaskConfig::Copy(CopyConfig::default()),
+            model: ModelConfig::default(),
+            train: TrainConfig::default(),
+            stop: StopConfig::default(),
+            seed: 1,
+        }
+    }
+
+    fn paths(c: &RunConfig) -> Vec<String> {
+        c.check().into_iter().map(|p| p.path).collect()
+    }
+
+    #[test]
+    fn defaults_pass() {
+        assert!(config().check().is_empty());
+    }
+
+    #[test]
+    fn ranges_are_enforced() {
+        let mut c = config();
+        c.model.hidden = 0;
+        c.train.lr = 0.0;
+        c.train.clip.kind = ClipKind::Norm;
+        c.train.clip.max = -1.0;
+        c.model.dropout = 1.0;
+        assert_eq!(
+            paths(&c),
+            [
+                "model.hidden",
+                "model.dropout",
+                "train.lr",
+                "train.clip.max"
+            ]
+        );
+        c.train.clip.kind = ClipKind::None;
+        assert!(!paths(&c).contains(&"train.clip.max".to_string()));
+    }
+
+    #[test]
+    fn bidirectional_language_models_are_rejected() {
+        let mut c = config();
+        c.model.bidirectional = true;
+        assert!(c.check().is_empty());
+        c.task = TaskConfig::Agreement(AgreementConfig {
+            form: AgreementForm::LanguageModel,
+            ..AgreementConfig::default()
+        });
+        assert_eq!(paths(&c), ["model.bidirectional"]);
+    }
+
+    #[test]
+    fn a_criterion_needs_a_threshold_and_warnings_are_warnings() {
+        let mut c = config();
+        c.stop.solved = Some(Criterion {
+            metric: "accuracy".into(),
+            at_least: None,
+            at_most: None,
+        });
+        c.model.dropout = 0.2;
+        let problems = c.check();
+        assert_eq!(problems[0].path, "model.dropout");
+        assert_eq!(problems[0].severity, Severity::Warning);
+        assert_eq!(problems[1].path, "stop.solved");
+        assert_eq!(problems[1].severity, Severity::Error);
+    }
+}

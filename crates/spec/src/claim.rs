@@ -1,0 +1,355 @@
+//! Claims: what a sweep expects to show, and the small grammar of `expect`.
+//!
+//! The spec crate parses and checks claims against the sweep (so that a typo fails before any
+//! run starts); the report crate judges them against results.
+use serde::{Deserialize, Serialize};
+use serde_yaml::Mapping;
+
+use crate::suggest::{did_you_mean, list};
+use crate::sweep::yaml_scalar;
+use crate::Run;
+
+/// An expected outcome: among the runs matching `where`, `metric` compares across the levels of
+/// `by` as `expect` says. YAML:
+/// `{ name: ..., where: { task.length: 100 }, metric: final.recall_accuracy, by: model.cell,
+///    expect: lstm > rnn_tanh }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// A sentence that says what is claimed; shown in the report.
+    pub name: String,
+    /// Grid axes (or `variant`) fixed to one level each. Default: all runs.
+    #[serde(default, rename = "where")]
+    pub filter: Mapping,
+    /// The metric compared, e.g. `final.recall_accuracy` (see [`check_metric`]).
+    pub metric: String,
+    /// The comparison, e.g. `lstm > rnn_tanh` (see [`parse_expect`]).
+    pub expect: String,
+    /// The grid axis (or `variant`) whose levels `expect` compares.
+    pub by: String,
+}
+
+/// How the two levels of a claim compare. Only strict comparisons: a tie cannot be shown by a
+/// test, so "about the same" is not a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// `>`: the left level's metric is higher.
+    Greater,
+    /// `<`: the left level's metric is lower.
+    Less,
+}
+
+impl Relation {
+    /// The operator as written in `expect`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Relation::Greater => ">",
+            Relation::Less => "<",
+        }
+    }
+}
+
+/// A parsed `expect`: `left relation right`, both levels of the claim's `by`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub left: String,
+    pub relation: Relation,
+    pub right: String,
+}
+
+impl Claim {
+    /// The comparison `expect` makes; see [`parse_expect`].
+    pub fn comparison(&self) -> Result<Comparison, String> {
+        parse_expect(&self.expect)
+    }
+
+    /// The `where` filter as `(path, level)` text pairs, levels written as in the grid.
+    pub fn filter_levels(&self) -> Vec<(String, String)> {
+        self.filter
+            .iter()
+            .map(|(k, v)| (yaml_scalar(k), yaml_scalar(v)))
+            .collect()
+    }
+}
+
+/// Parses `expect`: `A > B` or `A < B`, where A and B are levels of `by` as written in the grid
+/// (or variant names), trimmed. Exactly one operator: `>=`, `<=`, `=`, `~` and chains are
+/// rejected, since each claim is one one-sided test.
+pub fn parse_expect(text: &str) -> Result<Comparison, String> {
+    let ops: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '>' | '<' | '=' | '~'))
+        .collect();
+    let example = "write `A > B` or `A < B` with A and B levels of `by`, e.g. `lstm > rnn_tanh`";
+    let (at, op) = match ops.as_slice() {
+        [] => return Err(format!("`{text}` compares nothing: {example}")),
+        [(i, c @ ('>' | '<'))] => (*i, *c),
+        [(_, '>' | '<'), (_, '=')] | [(_, '='), ..] | [(_, '~'), ..] => {
+            return Err(format!(
+                "`{text}`: only strict `>` and `<` make a claim (a tie cannot be shown by a \
+                 test); {example}"
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "`{text}` has more than one comparison: a claim compares two levels; write \
+                 one claim per pair"
+            ))
+        }
+    };
+    let (left, right) = (text[..at].trim(), text[at + 1..].trim());
+    if left.is_empty() || right.is_empty() {
+        let side = if left.is_empty() { "before" } else { "after" };
+        return Err(format!("`{text}` has no level {side} `{op}`: {example}"));
+    }
+    Ok(Comparison {
+        left: left.to_owned(),
+        relation: if op == '>' {
+            Relation::Greater
+        } else {
+            Relation::Less
+        },
+        right: right.to_owned(),
+    })
+}
+
+/// Scalars of `summary.json` that a claim or chart may use besides `final.*` and `best.*`.
+pub const SUMMARY_METRICS: &[&str] = &[
+    "steps_to_solve",
+    "steps",
+    "solved",
+    "diverged",
+    "params",
+    "wall_s",
+    "steps_per_s",
+];
+
+/// Checks a metric reference: `final.NAME` or `best.NAME` (the last or best evaluation's value
+/// of a metric the task reports, NAME in lowercase letters, digits and `_`), or one of
+/// [`SUMMARY_METRICS`]. Which NAMEs a task reports is the tasks crate's to say.
+pub fn check_metric(metric: &str) -> Result<(), String> {
+    if SUMMARY_METRICS.contains(&metric) {
+        return Ok(());
+    }
+    let shapes = ["final", "best"];
+    match metric.split_once('.') {
+        Some((scope, name)) if shapes.contains(&scope) => {
+            let ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`{name}` is not a metric name: use lowercase letters, digits and `_`, e.g. `{scope}.accuracy`"
+                ))
+            }
+        }
+        Some((scope, name)) => Err(format!(
+            "unknown metric scope `{scope}`{}; write `final.{name}` (value at the last evaluation) or `best.{name}` (best evaluation)",
+            did_you_mean(scope, shapes)
+        )),
+        None => Err(format!(
+            "unknown metric `{metric}`{}; write `final.{metric}` or `best.{metric}`, or one of {}",
+            did_you_mean(metric, SUMMARY_METRICS.iter().copied()),
+            list(SUMMARY_METRICS.iter().copied())
+        )),
+    }
+}
+
+/// A grid axis (or `variant`) and its levels as text, as written in the sweep.
+pub(crate) type Axis = (String, Vec<String>);
+
+/// A problem found in a claim: the key of the claim it concerns and the message.
+pub(crate) type ClaimProblem = (&'static str, String);
+
+/// Checks a claim against the sweep's axes and expanded runs: `by` and `where` name axes, every
+/// level exists, and each level compared has runs under the filter.
+/// `runs` is `None` when some grid points failed to resolve: levels are then not checked for
+/// runs, since missing runs would be the other errors' doing.
+pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: Option<&[Run]>) -> Vec<ClaimProblem> {
+    let mut problems = Vec::new();
+    if claim.name.trim().is_empty() {
+        problems.push((
+            "name",
+            "a claim needs a non-empty `name` that says what it claims".into(),
+        ));
+    }
+    if let Err(e) = check_metric(&claim.metric) {
+        problems.push(("metric", e));
+    }
+    let names: Vec<&str> = axes.iter().map(|(a, _)| a.as_str()).collect();
+    let axis = |name: &str| axes.iter().find(|(a, _)| a == name);
+    let unknown_axis = |name: &str| {
+        format!(
+            "`{name}` is not a grid axis{}; claims compare the levels of one of {}",
+            did_you_mean(name, names.iter().copied()),
+            if names.is_empty() {
+                "(none: add a `grid:` or `variants:`)".to_string()
+            } else {
+                list(names.iter().copied())
+            }
+        )
+    };
+    let by = axis(&claim.by);
+    if by.is_none() {
+        problems.push(("by", unknown_axis(&claim.by)));
+    }
+    let filter = claim.filter_levels();
+    let problems_before_filter = problems.len();
+    for (path, level) in &filter {
+        match axis(path) {
+            None => problems.push(("where", unknown_axis(path))),
+            Some(_) if *path == claim.by => problems.push((
+                "where",
+                format!("`{path}` is the claim's `by` axis: it cannot also be fixed in `where`"),
+            )),
+            Some((_, levels)) if !levels.contains(level) => problems.push((
+                "where",
+                format!(
+                    "`{level}` is not a level of `{path}`{}; levels: {}",
+                    did_you_mean(level, levels.iter().map(String::as_str)),
+                    list(levels.iter().map(String::as_str))
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    let runs = runs.filter(|_| problems.len() == problems_before_filter);
+    let comparison = match claim.comparison() {
+        Ok(c) => c,
+        Err(e) => {
+            problems.push(("expect", e));
+            return problems;
+        }
+    };
+    let Some((by_name, levels)) = by else {
+        return problems;
+    };
+    {
+        let c = &comparison;
+        for level in [&c.left, &c.right] {
+            if !levels.contains(level) {
+                problems.push((
+                    "expect",
+                    format!(
+                        "`{level}` is not a level of `{by_name}`{}; levels: {}",
+                        did_you_mean(level, levels.iter().map(String::as_str)),
+                        list(levels.iter().map(String::as_str))
+                    ),
+                ));
+            } else if runs.is_some_and(|runs| !has_runs(runs, &filter, by_name, level)) {
+                problems.push((
+                    "expect",
+                    format!(
+                        "no run has {by_name}={level}{}: it is excluded; change `where` or `exclude`",
+                        filter
+                            .iter()
+                            .map(|(k, v)| format!(" {k}={v}"))
+                            .collect::<String>()
+                    ),
+                ));
+            }
+        }
+        if c.left == c.right {
+            problems.push(("expect", format!("`{}` is compared with itself", c.left)));
+        }
+    }
+    problems.dedup();
+    problems
+}
+
+fn has_runs(runs: &[Run], filter: &[(String, String)], by: &str, level: &str) -> bool {
+    runs.iter().any(|run| {
+        let value = |key: &str| run.params.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        value(by).map(String::as_str) == Some(level)
+            && filter.iter().all(|(k, v)| value(k) == Some(v))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AddingConfig, RunConfig, TaskConfig};
+
+    fn claim(yaml: &str) -> Claim {
+        serde_yaml::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn expect_is_one_strict_comparison() {
+        let c = parse_expect(" lstm > rnn_tanh ").unwrap();
+        assert_eq!(
+            (c.left.as_str(), c.relation, c.right.as_str()),
+            ("lstm", Relation::Greater, "rnn_tanh")
+        );
+        assert_eq!(parse_expect("100<200").unwrap().relation, Relation::Less);
+    }
+
+    #[test]
+    fn expect_rejects_malformed_text() {
+        assert!(parse_expect("lstm")
+            .unwrap_err()
+            .contains("compares nothing"));
+        assert!(parse_expect("lstm > ")
+            .unwrap_err()
+            .contains("no level after `>`"));
+        assert!(parse_expect("lstm >= gru").unwrap_err().contains("strict"));
+        assert!(parse_expect("lstm ~ gru").unwrap_err().contains("strict"));
+        assert!(parse_expect("a > b > c")
+            .unwrap_err()
+            .contains("one claim per pair"));
+    }
+
+    #[test]
+    fn metrics_have_a_scope_or_are_summary_scalars() {
+        assert!(check_metric("final.recall_accuracy").is_ok());
+        assert!(check_metric("best.mse").is_ok());
+        assert!(check_metric("wall_s").is_ok());
+        assert!(check_metric("finl.mse")
+            .unwrap_err()
+            .contains("did you mean `final`"));
+        assert!(check_metric("accuracy")
+            .unwrap_err()
+            .contains("final.accuracy"));
+        assert!(check_metric("final.Acc").is_err());
+    }
+
+    #[test]
+    fn claims_are_checked_against_axes_and_runs() {
+        let axes = vec![("model.cell".to_string(), vec!["lstm".into(), "gru".into()])];
+        let run = |cell: &str| Run {
+            id: String::new(),
+            config: RunConfig {
+                task: TaskConfig::Adding(AddingConfig { length: 5 }),
+                model: Default::default(),
+                train: Default::default(),
+                stop: Default::default(),
+                seed: 1,
+            },
+            params: vec![
+                ("model.cell".into(), cell.into()),
+                ("seed".into(), "1".into()),
+            ],
+        };
+        let runs = vec![run("lstm")];
+        let ok = claim("{name: x, metric: final.mse, by: model.cell, expect: lstm < gru}");
+        let problems = check_claim(&ok, &axes, Some(&runs));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].1.contains("no run has model.cell=gru"));
+        let bad = claim("{name: x, metric: final.mse, by: model.cel, expect: lstm < gru}");
+        let problems = check_claim(&bad, &axes, Some(&runs));
+        assert!(
+            problems[0].1.contains("did you mean `model.cell`"),
+            "{problems:?}"
+        );
+        let typo = claim("{name: x, metric: final.mse, by: model.cell, expect: lstn < gru}");
+        let problems = check_claim(&typo, &axes, Some(&runs));
+        assert!(
+            problems[0].1.contains("did you mean `lstm`"),
+            "{problems:?}"
+        );
+    }
+}

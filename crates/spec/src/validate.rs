@@ -1,0 +1,428 @@
+//! From sweep text to a [`Sweep`]: YAML syntax, top-level keys, and the shape of each part,
+//! collecting every error (with its position) instead of stopping at the first.
+//!
+//! Each top-level part is parsed on its own with [`parse_at`], so serde's messages keep their
+//! exact positions and one bad part does not hide the others. The config-level checks that need
+//! the whole sweep live in `expand.rs`.
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
+
+use crate::hints::check_chart_yaml;
+use crate::locate::{locate, parse_at, Location, Target, YamlPath};
+use crate::schema::fields_of;
+use crate::suggest::{closest, list};
+use crate::sweep::yaml_scalar;
+use crate::{Claim, ReportHints, SpecError, SpecWarning, Sweep};
+
+/// Collects errors and warnings for one file, locating each in the text when it is available.
+pub(crate) struct Diag<'t> {
+    file: PathBuf,
+    text: Option<&'t str>,
+    pub(crate) errors: Vec<SpecError>,
+    pub(crate) warnings: Vec<SpecWarning>,
+    seen: HashSet<(bool, String, String)>,
+    /// Errors raised so far, counting repeats that were deduplicated: lets a caller tell
+    /// whether its own step found anything.
+    pub(crate) raised: usize,
+}
+
+impl<'t> Diag<'t> {
+    pub(crate) fn new(file: &Path, text: Option<&'t str>) -> Self {
+        Self {
+            file: file.to_owned(),
+            text,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            seen: HashSet::new(),
+            raised: 0,
+        }
+    }
+
+    fn locate(&self, at: &YamlPath, target: Target) -> Option<Location> {
+        self.text.and_then(|t| locate(t, at, target))
+    }
+
+    /// Records an error about the key or value at `at`; the same message at the same place is
+    /// recorded once (a base value is checked in every run it reaches).
+    pub(crate) fn error(&mut self, at: &YamlPath, target: Target, message: impl Into<String>) {
+        let message = message.into();
+        self.raised += 1;
+        if !self.seen.insert((true, at.to_string(), message.clone())) {
+            return;
+        }
+        self.errors.push(SpecError::Invalid {
+            path: self.file.clone(),
+            at: at.to_string(),
+            location: self.locate(at, target),
+            message,
+        });
+    }
+
+    pub(crate) fn warn(&mut self, at: &YamlPath, target: Target, message: impl Into<String>) {
+        let message = message.into();
+        if !self.seen.insert((false, at.to_string(), message.clone())) {
+            return;
+        }
+        self.warnings.push(SpecWarning {
+            path: self.file.clone(),
+            at: at.to_string(),
+            location: self.locate(at, target),
+            message,
+        });
+    }
+
+    /// Records a serde_norway error raised while parsing the part at `at`. Its message starts
+    /// with serde's own path from the root when it has one (`claims[0].by: ...`); that path is
+    /// more precise than `at`, so it is used instead.
+    fn serde(&mut self, at: &YamlPath, err: &serde_yaml::Error, hint: &str) {
+        let location = Location::of(err);
+        let mut text = err.to_string();
+        if let Some(l) = location {
+            let suffix = format!(" at {l}");
+            if let Some(stripped) = text.strip_suffix(&suffix) {
+                text = stripped.to_owned();
+            }
+        }
+        let (place, message) = match text.split_once(": ") {
+            Some((p, m)) if !p.contains(' ') && p.starts_with(&at.to_string()) => {
+                (p.to_owned(), m.to_owned())
+            }
+            _ => (at.to_string(), text),
+        };
+        let message = if hint.is_empty() {
+            message
+        } else {
+            format!("{message}; {hint}")
+        };
+        self.raised += 1;
+        if self.seen.insert((true, place.clone(), message.clone())) {
+            self.errors.push(SpecError::Invalid {
+                path: self.file.clone(),
+                at: place,
+                location: location.or_else(|| self.locate(at, Target::Value)),
+                message,
+            });
+        }
+    }
+
+    /// Parses the part at `at` as a `T`: from the text when there is one (exact positions),
+    /// else from `value`. `None` (error recorded) when it does not fit.
+    fn part<T: DeserializeOwned>(&mut self, at: &YamlPath, value: &Value, hint: &str) -> Option<T> {
+        let parsed = match self.text {
+            Some(text) => parse_at::<T>(text, at).and_then(|t| match t {
+                Some(t) => Ok(t),
+                None => serde_yaml::from_value(value.clone()),
+            }),
+            None => serde_yaml::from_value(value.clone()),
+        };
+        parsed.map_err(|e| self.serde(at, &e, hint)).ok()
+    }
+
+    /// Flags keys of `value` (a mapping) that are not in `fields`; true when all are known.
+    pub(crate) fn known_keys(
+        &mut self,
+        at: &YamlPath,
+        value: &Value,
+        fields: &[&str],
+        what: &str,
+    ) -> bool {
+        let Value::Mapping(map) = value else {
+            return true;
+        };
+        let mut ok = true;
+        for key in map.keys() {
+            let key = yaml_scalar(key);
+            if !fields.contains(&key.as_str()) {
+                ok = false;
+                self.error(
+                    &at.key(&key),
+                    Target::Key,
+                    unknown_field(&key, what, fields),
+                );
+            }
+        }
+        ok
+    }
+}
+
+/// `unknown field `hiden` in model; did you mean `hidden`? Expected one of ...`
+pub(crate) fn unknown_field(key: &str, what: &str, fields: &[&str]) -> String {
+    let hint = match closest(key, fields.iter().copied()) {
+        Some(c) => format!("; did you mean `{c}`? Expected"),
+        None => "; expected".to_string(),
+    };
+    format!(
+        "unknown field `{key}` in {what}{hint} one of {}",
+        list(fields.iter().copied())
+    )
+}
+
+/// The message for a missing required top-level key (`name` or `base`), shared by the text
+/// and the in-code paths so that the two report it once.
+pub(crate) fn missing(key: &str) -> String {
+    let example = match key {
+        "name" => "`name: cells-vs-length` (it names the results folder)",
+        _ => "`base: { task: { kind: copy, length: 100 } }` (the run every grid point starts from)",
+    };
+    format!("missing `{key}`: add {example}")
+}
+
+/// Parses sweep text into a [`Sweep`], recording every problem of syntax and shape. Parts that
+/// do not parse are left at their defaults so that the remaining checks still run; the caller
+/// must not use the result when errors were recorded.
+pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
+    let doc: Value = match serde_yaml::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            diag.errors.push(SpecError::Yaml {
+                path: diag.file.clone(),
+                location: Location::of(&e),
+                message: format!("not valid YAML: {e}"),
+            });
+            return None;
+        }
+    };
+    let root = YamlPath::root();
+    let Value::Mapping(map) = &doc else {
+        diag.error(
+            &root,
+            Target::Value,
+            "a sweep is a YAML mapping with at least `name:` and `base:`; see docs/sweeps.md",
+        );
+        return None;
+    };
+    let fields = fields_of::<Sweep>();
+    diag.known_keys(&root, &doc, fields, "the sweep");
+    for key in ["name", "base"] {
+        if !map.contains_key(key) {
+            diag.error(&YamlPath::top(key), Target::Value, missing(key));
+        }
+    }
+    let get = |key: &str| map.get(key).filter(|v| !v.is_null());
+    let mut sweep = Sweep {
+        name: String::new(),
+        description: String::new(),
+        base: Value::Mapping(Mapping::new()),
+        grid: Mapping::new(),
+        variants: Mapping::new(),
+        seeds: vec![1],
+        exclude: Vec::new(),
+        claims: Vec::new(),
+        report: ReportHints::default(),
+    };
+    macro_rules! field {
+        ($key:literal, $slot:expr, $hint:literal) => {
+            if let Some(v) = get($key) {
+                if let Some(parsed) = diag.part(&YamlPath::top($key), v, $hint) {
+                    $slot = parsed;
+                }
+            }
+        };
+    }
+    field!("name", sweep.name, "write e.g. `name: cells-vs-length`");
+    field!(
+        "description",
+        sweep.description,
+        "write one or two sentences"
+    );
+    field!("base", sweep.base, "");
+    field!(
+        "grid",
+        sweep.grid,
+        "`grid` maps dotted paths to lists, e.g. `grid: { model.cell: [lstm, gru] }`"
+    );
+    field!(
+        "variants",
+        sweep.variants,
+        "`variants` maps names to partial overrides, e.g. `variants: { deep: { model: { layers: 3 } } }`"
+    );
+    field!(
+        "seeds",
+        sweep.seeds,
+        "seeds are whole numbers from 0, e.g. `seeds: [1, 2, 3]`"
+    );
+    field!(
+        "exclude",
+        sweep.exclude,
+        "`exclude` is a list of partial matches, e.g. `- { model.cell: rnn_tanh, task.length: 200 }`"
+    );
+    if !map.contains_key("base") {
+        sweep.base = Value::Null;
+    }
+    merge_keys(&mut sweep.base, "base", diag);
+    sweep.grid = merge_keys_in(std::mem::take(&mut sweep.grid), "grid", diag);
+    sweep.variants = merge_keys_in(std::mem::take(&mut sweep.variants), "variants", diag);
+    if map.get("seeds").is_some_and(Value::is_null) {
+        sweep.seeds = Vec::new();
+    }
+    if let Some(claims) = get("claims") {
+        sweep.claims = parse_claims(claims, diag);
+    }
+    if let Some(report) = get("report") {
+        if let Some(hints) = parse_report(report, diag) {
+            sweep.report = hints;
+        }
+    }
+    Some(sweep)
+}
+
+/// Resolves YAML merge keys (`<<: *defaults`) in a part, so that shared settings can be
+/// written once with an anchor. Keys merged in are located at the anchor's mapping, if at all.
+fn merge_keys(value: &mut Value, key: &str, diag: &mut Diag<'_>) {
+    if let Err(e) = value.apply_merge() {
+        diag.error(
+            &YamlPath::top(key),
+            Target::Value,
+            format!("{e}; `<<:` takes an alias of a mapping, e.g. `<<: *defaults`"),
+        );
+    }
+}
+
+fn merge_keys_in(map: Mapping, key: &str, diag: &mut Diag<'_>) -> Mapping {
+    let mut value = Value::Mapping(map);
+    merge_keys(&mut value, key, diag);
+    match value {
+        Value::Mapping(map) => map,
+        _ => Mapping::new(),
+    }
+}
+
+fn parse_claims(claims: &Value, diag: &mut Diag<'_>) -> Vec<Claim> {
+    let at = YamlPath::top("claims");
+    let Value::Sequence(items) = claims else {
+        diag.error(
+            &at,
+            Target::Value,
+            "`claims` is a list of claims, each `- { name, metric, by, expect }`",
+        );
+        return Vec::new();
+    };
+    let fields = fields_of::<Claim>();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = at.index(i);
+        if !item.is_mapping() {
+            diag.error(
+                &at,
+                Target::Value,
+                "a claim is a mapping `{ name, metric, by, expect }` (and optional `where`)",
+            );
+        } else if diag.known_keys(&at, item, fields, "a claim") {
+            let mut complete = true;
+            for (key, example) in [
+                ("name", "`name: gated cells beat the vanilla RNN`"),
+                ("metric", "`metric: final.accuracy`"),
+                ("by", "`by: model.cell`"),
+                ("expect", "`expect: lstm > rnn_tanh`"),
+            ] {
+                if item.get(key).is_none() {
+                    complete = false;
+                    diag.error(
+                        &at,
+                        Target::Value,
+                        format!("the claim has no `{key}`: add e.g. {example}"),
+                    );
+                }
+            }
+            if let Some(claim) = complete.then(|| diag.part(&at, item, "")).flatten() {
+                out.push(claim);
+            }
+        }
+    }
+    out
+}
+
+fn parse_report(report: &Value, diag: &mut Diag<'_>) -> Option<ReportHints> {
+    let at = YamlPath::top("report");
+    if !report.is_mapping() {
+        diag.error(
+            &at,
+            Target::Value,
+            "`report` is a mapping: `{ metric: final.accuracy, charts: [curves, ...] }`",
+        );
+        return None;
+    }
+    let mut ok = diag.known_keys(&at, report, fields_of::<ReportHints>(), "report");
+    match report.get("charts") {
+        None | Some(Value::Null) => {}
+        Some(Value::Sequence(charts)) => {
+            for (i, chart) in charts.iter().enumerate() {
+                let at = at.key("charts").index(i);
+                for (key, message) in check_chart_yaml(chart) {
+                    ok = false;
+                    match key {
+                        Some(k) if k == "kind" => diag.error(&at.key(&k), Target::Value, message),
+                        Some(k) => diag.error(&at.key(&k), Target::Key, message),
+                        None => diag.error(&at, Target::Value, message),
+                    }
+                }
+            }
+        }
+        Some(_) => {
+            ok = false;
+            diag.error(
+                &at.key("charts"),
+                Target::Value,
+                "`charts` is a list, e.g. `[curves, { kind: versus, x: task.length }]`",
+            );
+        }
+    }
+    if ok {
+        diag.part(&at, report, "")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        let mut diag = Diag::new(Path::new("s.yaml"), Some(text));
+        parse_sweep(text, &mut diag);
+        diag.errors.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn top_level_typos_are_located_and_explained() {
+        let e = errors("name: a\nbase: {}\nseed: [1]\n");
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with("s.yaml: seed (line 3 column 1): unknown field `seed` in the sweep; did you mean `seeds`?"),
+            "{}",
+            e[0]
+        );
+    }
+
+    #[test]
+    fn every_bad_part_is_reported() {
+        let e = errors("name: [a]\nbase: {}\nseeds: [1, x]\nclaims:\n  - { name: c, metrc: m }\n");
+        assert_eq!(e.len(), 3, "{e:#?}");
+        assert!(e[0].contains("name (line 1 column 7)"), "{}", e[0]);
+        assert!(e[1].contains("seeds[1] (line 3 column 12)"), "{}", e[1]);
+        assert!(
+            e[2].contains("claims[0].metrc (line 5 column 16)"),
+            "{}",
+            e[2]
+        );
+    }
+
+    #[test]
+    fn missing_required_parts_say_what_to_add() {
+        let e = errors("description: x\n");
+        assert_eq!(e.len(), 2);
+        assert!(e[0].contains("missing `name`"));
+        assert!(e[1].contains("missing `base`"));
+    }
+
+    #[test]
+    fn syntax_errors_keep_the_parser_position() {
+        let e = errors("name: a\nbase: {\n");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].contains("line"), "{}", e[0]);
+    }
+}

@@ -1,0 +1,331 @@
+//! Subject-verb number agreement (Linzen, Dupoux & Goldberg 2016) over a synthetic English
+//! grammar with a real lexicon, controlling what the natural-corpus studies could only
+//! observe: the number of attractors, the distance between subject and verb, whether the
+//! interveners agree among themselves, and the construction (Marvin & Linzen 2018).
+#[cfg(test)]
+mod checker;
+mod grammar;
+mod lexicon;
+
+use rnnlab_spec::{AgreementConfig, AgreementForm};
+use serde_json::json;
+
+use self::grammar::{realise, Kind, Limits, Sampler};
+use self::lexicon::Lexicon;
+use crate::describe::{meta_json, meta_text};
+use crate::rng::mix64;
+use crate::{
+    split_key, Baseline, Batch, Choice, Example, Inputs, Meta, Readout, Rng, Shape, Split, Targets,
+    Task,
+};
+
+/// Sentences whose prefix hashes to these buckets (of [`BUCKETS`]) belong to valid and test;
+/// the rest to train.
+const BUCKETS: u64 = 10;
+const VALID_BUCKET: u64 = 8;
+const TEST_BUCKET: u64 = 9;
+
+/// The split a sentence belongs to, from a hash of its prefix (the words before the verb):
+/// 80% train, 10% valid, 10% test. The same for every seed and config, so no prefix, and
+/// hence no sentence, is ever in two splits.
+fn home(prefix: &[u32]) -> Split {
+    let h = prefix
+        .iter()
+        .fold(mix64(0x6167_7265_656d_656e), |h, &id| mix64(h ^ id as u64));
+    match h % BUCKETS {
+        VALID_BUCKET => Split::Valid,
+        TEST_BUCKET => Split::Test,
+        _ => Split::Train,
+    }
+}
+
+/// Subject-verb agreement.
+///
+/// - **Number form** (Linzen et al. 2016): the input is the sentence's prefix up to, not
+///   including, the verb, as token ids left-padded with 0; the target (read at the last step)
+///   is the verb's number, 0 singular and 1 plural. A bidirectional encoder sees only this
+///   prefix, so reading the whole input leaks nothing.
+/// - **Language-model form** (Linzen et al. 2016; Gulordava et al. 2018): the input is `<s>`
+///   and the sentence, the target at each step the next token (mask on real tokens). A model
+///   is right on an example when, at the step before the verb, it gives the grammatical verb
+///   form a higher score than the ungrammatical one: see [`Task::choices`].
+///
+/// Splits: each sentence belongs to one split by a hash of its prefix (see [`home`]), and a
+/// split's batches draw sentences until they find enough of their own (rejection sampling),
+/// so splits never share a sentence. Train and valid sentences follow the config's plain
+/// limits (valid measures in-distribution error for model selection); test sentences follow
+/// its `test_*` limits (generalisation to more attractors or longer distances).
+///
+/// Per-example metadata: `subject` and `last_noun` (`singular` / `plural`), `attractors`,
+/// `distance`, `modifiers`, `construction` (modifier kinds joined by `+`, or `simple`),
+/// `interveners` (`none`, `agree`, `mixed`), `good_id` and `bad_id` (the verb's grammatical
+/// and ungrammatical forms), `verb_step` (the step whose output is scored: the last step in
+/// the number form, the step before the verb in the language-model form).
+///
+/// Baselines: majority class (1/2: the subject's number is a fair coin) and last noun (the
+/// sequential-recency heuristic behind "The writer of the books are"), whose exact accuracy
+/// follows from the sampler's distribution.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    form: AgreementForm,
+    seed: u64,
+    lexicon: Lexicon,
+    train: Sampler,
+    test: Sampler,
+}
+
+fn limits(config: &AgreementConfig, test: bool) -> Limits {
+    let l = if test {
+        config.test_limits()
+    } else {
+        config.train_limits()
+    };
+    Limits {
+        max_attractors: l.max_attractors,
+        max_modifiers: l.max_modifiers,
+        max_fillers: l.max_fillers,
+        min_distance: l.min_distance,
+        max_distance: l.max_distance.unwrap_or(usize::MAX),
+        agree: config.interveners_agree,
+        kinds: config
+            .constructions
+            .iter()
+            .filter_map(|c| Kind::parse(c))
+            .collect(),
+    }
+}
+
+impl Agreement {
+    /// The generator, or why the config cannot be served: out-of-range values (see
+    /// [`AgreementConfig::check`]) or limits that no sentence meets (e.g. a distance bound
+    /// the modifiers and fillers cannot reach).
+    pub fn new(config: AgreementConfig, seed: u64) -> Result<Self, String> {
+        config.check()?;
+        let train = Sampler::new(limits(&config, false));
+        let test = Sampler::new(limits(&config, true));
+        for (name, s) in [("train", &train), ("test", &test)] {
+            if !s.feasible() {
+                return Err(format!(
+                    "no {name} sentence meets the limits: widen the distance bounds or allow more modifiers or fillers"
+                ));
+            }
+        }
+        Ok(Self {
+            form: config.form,
+            seed,
+            lexicon: Lexicon::new(),
+            train,
+            test,
+        })
+    }
+
+    fn sampler(&self, split: Split) -> &Sampler {
+        match split {
+            Split::Test => &self.test,
+            _ => &self.train,
+        }
+    }
+
+    fn language_model(&self) -> bool {
+        self.form == AgreementForm::LanguageModel
+    }
+
+    fn word(&self, id: i64) -> &str {
+        &self.lexicon.words[id as usize]
+    }
+}
+
+impl Task for Agreement {
+    fn shape(&self) -> Shape {
+        let vocab = self.lexicon.words.len();
+        Shape {
+            inputs: vocab,
+            tokens: true,
+            outputs: if self.language_model() { vocab } else { 2 },
+            readout: if self.language_model() {
+                Readout::PerStep
+            } else {
+                Readout::LastClass
+            },
+        }
+    }
+
+    fn batch(&self, split: Split, index: u64, size: usize) -> Batch {
+        let mut rng = Rng::stream(self.seed, &[split_key(split), index]);
+        let sampler = self.sampler(split);
+        let lm = self.language_model();
+        let mut sequences = Vec::with_capacity(size);
+        let mut meta = Vec::with_capacity(size);
+        while sequences.len() < size {
+            let plan = sampler.plan(&mut rng);
+            let sentence = realise(&plan, &self.lexicon, &mut rng, lm);
+            if home(&sentence.prefix) != split {
+                continue;
+            }
+            let mut m = Meta::new();
+            m.insert("subject", plan.subject.name().into());
+            m.insert("last_noun", plan.last_noun().name().into());
+            m.insert("attractors", plan.attractors.to_string());
+            m.insert("distance", plan.distance.to_string());
+            m.insert("modifiers", plan.modifiers.len().to_string());
+            m.insert("construction", plan.construction());
+            m.insert("interveners", plan.interveners().into());
+            m.insert("good_id", sentence.good.to_string());
+            m.insert("bad_id", sentence.bad.to_string());
+            meta.push(m);
+            let mut ids = Vec::with_capacity(sentence.prefix.len() + sentence.rest.len() + 2);
+            if lm {
+                ids.push(self.lexicon.bos);
+            }
+            ids.extend(&sentence.prefix);
+            if lm {
+                ids.push(sentence.good);
+                ids.extend(&sentence.rest);
+            }
+            sequences.push((ids, plan.subject, sentence.prefix.len()));
+        }
+        // Language model: inputs drop the last token, targets the first.
+        let trim = lm as usize;
+        let steps = sequences
+            .iter()
+            .map(|(s, _, _)| s.len() - trim)
+            .max()
+            .unwrap_or(0);
+        let mut ids = vec![0i64; size * steps];
+        let mut classes = vec![0i64; size * if lm { steps } else { 1 }];
+        let mut mask = vec![0f32; if lm { size * steps } else { 0 }];
+        for (b, ((seq, subject, prefix), m)) in sequences.iter().zip(&mut meta).enumerate() {
+            let n = seq.len() - trim;
+            let pad = steps - n;
+            let row = b * steps + pad;
+            for (slot, &id) in ids[row..row + n].iter_mut().zip(seq) {
+                *slot = id as i64;
+            }
+            let verb_step = if lm {
+                for (slot, &id) in classes[row..row + n].iter_mut().zip(&seq[1..]) {
+                    *slot = id as i64;
+                }
+                mask[row..row + n].fill(1.0);
+                // Input step j holds token j of `<s> prefix verb ...` and predicts token
+                // j + 1: the verb, token `prefix + 1`, is predicted at step `prefix`.
+                pad + prefix
+            } else {
+                classes[b] = subject.index() as i64;
+                steps - 1
+            };
+            m.insert("verb_step", verb_step.to_string());
+        }
+        let vocab = self.lexicon.words.len();
+        Batch {
+            size,
+            steps,
+            inputs: Inputs::Tokens { ids, vocab },
+            targets: if lm {
+                Targets::PerStep {
+                    classes,
+                    mask,
+                    recall: vec![0.0; size * steps],
+                    num_classes: vocab,
+                }
+            } else {
+                Targets::LastClass {
+                    classes,
+                    num_classes: 2,
+                }
+            },
+            meta,
+        }
+    }
+
+    fn baselines(&self) -> Vec<Baseline> {
+        self.split_baselines(Split::Test)
+    }
+
+    fn split_baselines(&self, split: Split) -> Vec<Baseline> {
+        vec![
+            Baseline {
+                name: "majority class",
+                metric: "accuracy",
+                value: 0.5,
+            },
+            Baseline {
+                name: "last noun",
+                metric: "accuracy",
+                value: self.sampler(split).last_noun_accuracy(),
+            },
+        ]
+    }
+
+    fn main_metric(&self) -> &'static str {
+        "accuracy"
+    }
+
+    fn metrics(&self) -> &'static [&'static str] {
+        &["loss", "accuracy"]
+    }
+
+    fn vocab(&self) -> Option<&[String]> {
+        Some(&self.lexicon.words)
+    }
+
+    fn choices(&self, batch: &Batch) -> Option<Vec<Choice>> {
+        if !self.language_model() {
+            return None;
+        }
+        let field = |m: &Meta, k: &str| m[k].parse::<i64>().expect("agreement metadata");
+        Some(
+            batch
+                .meta
+                .iter()
+                .map(|m| Choice {
+                    step: field(m, "verb_step") as usize,
+                    good: field(m, "good_id"),
+                    bad: field(m, "bad_id"),
+                })
+                .collect(),
+        )
+    }
+
+    /// The sentence with the verb slot as `[good|*bad]` (the starred form ungrammatical),
+    /// then the metadata.
+    fn describe(&self, batch: &Batch, i: usize) -> Example {
+        let Inputs::Tokens { ids, .. } = &batch.inputs else {
+            panic!("not an agreement batch")
+        };
+        let steps = batch.steps;
+        let m = &batch.meta[i];
+        let id = |k: &str| m[k].parse::<i64>().expect("agreement metadata");
+        let (good, bad) = (self.word(id("good_id")), self.word(id("bad_id")));
+        let row = &ids[i * steps..(i + 1) * steps];
+        let mut words: Vec<&str> = row
+            .iter()
+            .filter(|&&t| t > 1)
+            .map(|&t| self.word(t))
+            .collect();
+        let slot = format!("[{good}|*{bad}]");
+        let (prefix, sentence) = if let Targets::PerStep { classes, .. } = &batch.targets {
+            // The last target is the final token, not in the inputs.
+            words.push(self.word(classes[(i + 1) * steps - 1]));
+            let at = id("verb_step") as usize - (row.iter().filter(|&&t| t == 0).count());
+            let prefix = words[..at].join(" ");
+            let rest = words[at + 1..].join(" ");
+            (prefix.clone(), format!("{prefix} {slot} {rest}"))
+        } else {
+            let prefix = words.join(" ");
+            (prefix.clone(), format!("{prefix} {slot}"))
+        };
+        let mut json = meta_json(batch, i);
+        json["sentence"] = json!(sentence);
+        json["prefix"] = json!(prefix);
+        json["good"] = json!(good);
+        json["bad"] = json!(bad);
+        let meta = meta_text(batch, i, &["good_id", "bad_id", "verb_step"]);
+        Example {
+            text: format!("{sentence}    # {meta}"),
+            json,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
