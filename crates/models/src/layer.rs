@@ -1,18 +1,10 @@
 //! One recurrent layer: one or two directions of a cell over a whole sequence.
-use rnnlab_spec::{Cell, Init, Merge};
+use rnnlab_spec::{Cell, Init, Merge, ModelConfig};
 use rnnlab_tasks::Rng;
 use tch::{nn, Kind, Tensor};
 
 use crate::cell::{self, State, Weights};
 use crate::init;
-
-/// How the initial weights of a layer are drawn.
-#[derive(Debug, Clone, Copy)]
-pub struct LayerInit {
-    pub init: Init,
-    /// Added to the forget-gate bias of LSTM cells (Jozefowicz, Zaremba & Sutskever 2015).
-    pub forget_bias: f64,
-}
 
 /// A recurrent layer in PyTorch's layout, batch-first: `[B, T, I] -> [B, T, D*H]` (or `[B, T,
 /// H]` when the two directions are summed).
@@ -25,27 +17,19 @@ pub struct Layer {
 }
 
 impl Layer {
-    pub fn new(
-        path: &nn::Path,
-        cell: Cell,
-        input: usize,
-        hidden: usize,
-        bidirectional: bool,
-        merge: Merge,
-        how: LayerInit,
-        rng: &mut Rng,
-    ) -> Self {
-        let dirs = if bidirectional { 2 } else { 1 };
+    /// A layer of `config`'s cell reading `input`-wide vectors, its weights drawn from `rng`.
+    pub fn new(path: &nn::Path, config: &ModelConfig, input: usize, rng: &mut Rng) -> Self {
+        let dirs = if config.bidirectional { 2 } else { 1 };
         let directions = (0..dirs)
             .map(|d| {
                 let suffix = if d == 0 { "" } else { "_reverse" };
-                new_weights(path, cell, input, hidden, suffix, how, rng)
+                new_weights(path, config, input, suffix, rng)
             })
             .collect();
         Self {
-            cell,
-            hidden,
-            merge,
+            cell: config.cell,
+            hidden: config.hidden,
+            merge: config.merge,
             directions,
         }
     }
@@ -149,22 +133,22 @@ impl Layer {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One direction's weights. `init` picks the recurrent matrices; LSTM forget gates start at
+/// `forget_bias` (Jozefowicz, Zaremba & Sutskever 2015).
 fn new_weights(
     path: &nn::Path,
-    cell: Cell,
+    config: &ModelConfig,
     input: usize,
-    hidden: usize,
     suffix: &str,
-    how: LayerInit,
     rng: &mut Rng,
 ) -> Weights {
+    let (cell, hidden) = (config.cell, config.hidden);
     let device = path.device();
     let g = cell::blocks(cell);
     // PyTorch's default for every recurrent weight and bias: U(-1/sqrt(H), 1/sqrt(H)).
     let bound = 1.0 / (hidden as f64).sqrt();
     let w_ih = init::uniform(rng, &[g * hidden, input], bound, device);
-    let w_hh = match how.init {
+    let w_hh = match config.init {
         Init::Uniform => init::uniform(rng, &[g * hidden, hidden], bound, device),
         Init::Orthogonal => {
             let blocks: Vec<Tensor> = (0..g)
@@ -177,7 +161,7 @@ fn new_weights(
             Tensor::cat(&blocks, 0)
         }
     };
-    let (mut b_ih, b_hh) = match how.init {
+    let (mut b_ih, b_hh) = match config.init {
         Init::Identity => {
             let z = Tensor::zeros([(g * hidden) as i64], (Kind::Float, device));
             (z.zeros_like(), z)
@@ -191,7 +175,7 @@ fn new_weights(
     // forget block to the bias and b_hh's to zero makes their sum the configured value.
     if cell::has_memory(cell) && !matches!(cell, Cell::LstmNoForget | Cell::LstmCifg) {
         let h = hidden as i64;
-        let _ = b_ih.narrow(0, h, h).fill_(how.forget_bias);
+        let _ = b_ih.narrow(0, h, h).fill_(config.forget_bias);
         let _ = b_hh.narrow(0, h, h).fill_(0.0);
     }
     let peephole = (cell == Cell::LstmPeephole).then(|| {

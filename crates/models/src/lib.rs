@@ -14,7 +14,7 @@ pub mod probe;
 mod stack;
 
 pub use device::DeviceChoice;
-pub use layer::{Layer, LayerInit};
+pub use layer::Layer;
 pub use model::Model;
 pub use stack::{Mode, Stack};
 

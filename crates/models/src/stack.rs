@@ -4,7 +4,7 @@ use rnnlab_tasks::Rng;
 use tch::{nn, Tensor};
 
 use crate::init;
-use crate::layer::{Layer, LayerInit};
+use crate::layer::Layer;
 
 /// The learned parts of a layer's skip connection.
 #[derive(Debug)]
@@ -44,10 +44,6 @@ pub enum Mode<'a> {
 
 impl Stack {
     pub fn new(path: &nn::Path, config: &ModelConfig, input: usize, rng: &mut Rng) -> Self {
-        let how = LayerInit {
-            init: config.init,
-            forget_bias: config.forget_bias,
-        };
         let (mut layers, mut skips) = (Vec::new(), Vec::new());
         let mut widths = vec![input];
         for l in 0..config.layers {
@@ -57,16 +53,7 @@ impl Stack {
                 Skip::Dense => widths.iter().sum(),
                 _ => below,
             };
-            let layer = Layer::new(
-                &p,
-                config.cell,
-                reads,
-                config.hidden,
-                config.bidirectional,
-                config.merge,
-                how,
-                rng,
-            );
+            let layer = Layer::new(&p, config, reads, rng);
             let out = layer.output_width();
             let projection = |rng: &mut Rng| {
                 (below != out).then(|| {

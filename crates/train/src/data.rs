@@ -1,5 +1,5 @@
 //! Batches as tensors.
-use rnnlab_tasks::{Batch, Inputs, Targets};
+use rnnlab_tasks::{Batch, Inputs, Meta, Targets, Task};
 use tch::{Device, Kind, Tensor};
 
 /// A batch on the device: inputs and the targets the loss reads.
@@ -8,6 +8,11 @@ pub struct DeviceBatch {
     pub x: Tensor,
     pub target: DeviceTargets,
     pub size: usize,
+    /// For forced-choice scoring (agreement, language-model form): `[B, 3]` int64 rows of
+    /// (step, good class, bad class); see [`rnnlab_tasks::Choice`].
+    pub choices: Option<Tensor>,
+    /// Per-example metadata, for breakdowns.
+    pub meta: Vec<Meta>,
 }
 
 #[derive(Debug)]
@@ -26,7 +31,7 @@ pub enum DeviceTargets {
 }
 
 impl DeviceBatch {
-    pub fn new(batch: &Batch, device: Device) -> Self {
+    pub fn new(batch: Batch, task: &dyn Task, device: Device) -> Self {
         let (b, t) = (batch.size as i64, batch.steps as i64);
         let x = match &batch.inputs {
             Inputs::Dense { values, channels } => {
@@ -55,10 +60,19 @@ impl DeviceBatch {
                     .to_device(device),
             ),
         };
+        let choices = task.choices(&batch).map(|cs| {
+            let flat: Vec<i64> = cs
+                .iter()
+                .flat_map(|c| [c.step as i64, c.good, c.bad])
+                .collect();
+            Tensor::from_slice(&flat).view([b, 3]).to_device(device)
+        });
         Self {
             x: x.to_device(device),
             target,
             size: batch.size,
+            choices,
+            meta: batch.meta,
         }
     }
 }

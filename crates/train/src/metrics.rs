@@ -30,27 +30,39 @@ pub fn loss(y: &Tensor, batch: &DeviceBatch) -> Tensor {
     }
 }
 
-/// The metric columns a target kind reports, beside `loss`.
-pub fn metric_names(target: &DeviceTargets) -> &'static [&'static str] {
-    match target {
-        DeviceTargets::PerStep { .. } => &["accuracy", "recall_accuracy"],
-        DeviceTargets::LastClass(_) => &["accuracy"],
-        DeviceTargets::LastValue(_) => &["mse"],
-    }
-}
-
 /// Sums over an evaluation set: each metric as (sum, count), so batches of any size combine.
+/// With [`Evaluation::with_breakdown`], it also keeps per-bucket accuracy for `breakdown.csv`.
 #[derive(Debug, Default, Clone)]
 pub struct Evaluation {
     sums: BTreeMap<&'static str, (f64, f64)>,
+    breakdown: Option<Breakdown>,
 }
 
 impl Evaluation {
+    /// An evaluation that also breaks accuracy down by the examples' metadata.
+    pub fn with_breakdown() -> Self {
+        Self {
+            breakdown: Some(Breakdown::default()),
+            ..Self::default()
+        }
+    }
+
     /// Adds one batch's loss and metrics.
     pub fn add(&mut self, y: &Tensor, batch: &DeviceBatch) {
         let n = batch.size as f64;
         let l = loss(y, batch).double_value(&[]);
         self.push("loss", l * n, n);
+        if let Some(choices) = &batch.choices {
+            // Forced choice: right when the good class outscores the bad one at the verb.
+            let rows = Tensor::arange(batch.size as i64, (Kind::Int64, y.device()));
+            let at = y.index(&[Some(rows), Some(choices.select(1, 0))]);
+            let good = at.gather(1, &choices.narrow(1, 1, 1), false);
+            let bad = at.gather(1, &choices.narrow(1, 2, 1), false);
+            let hits = good.gt_tensor(&bad).view([-1]).to_kind(Kind::Float);
+            self.examples(&hits, batch);
+            self.push("accuracy", hits.sum(Kind::Float).double_value(&[]), n);
+            return;
+        }
         match &batch.target {
             DeviceTargets::PerStep {
                 classes,
@@ -69,12 +81,24 @@ impl Evaluation {
                 self.push("accuracy", h, c);
                 let (h, c) = count(recall);
                 self.push("recall_accuracy", h, c);
+                if let Some(b) = &mut self.breakdown {
+                    b.add_positions(&hit, recall);
+                }
             }
             DeviceTargets::LastClass(classes) => {
                 let hits = y.argmax(-1, false).eq_tensor(classes).to_kind(Kind::Float);
+                self.examples(&hits, batch);
                 self.push("accuracy", hits.sum(Kind::Float).double_value(&[]), n);
             }
             DeviceTargets::LastValue(_) => self.push("mse", l * n, n),
+        }
+    }
+
+    fn examples(&mut self, hits: &Tensor, batch: &DeviceBatch) {
+        if let Some(b) = &mut self.breakdown {
+            let hits: Vec<f32> =
+                Vec::try_from(hits.to_device(tch::Device::Cpu)).expect("float hits");
+            b.add_examples(&hits, &batch.meta);
         }
     }
 
@@ -91,6 +115,99 @@ impl Evaluation {
             .filter(|(_, (_, c))| *c > 0.0)
             .map(|(k, (s, c))| (k.to_string(), s / c))
             .collect()
+    }
+
+    /// `breakdown.csv`, when there is something to break down.
+    pub fn breakdown_csv(&self) -> Option<String> {
+        self.breakdown
+            .as_ref()
+            .filter(|b| !b.buckets.is_empty())
+            .map(Breakdown::csv)
+    }
+}
+
+/// Metadata keys that accuracy is broken down by (agreement: Linzen et al. 2016 report error
+/// by attractors and by distance; constructions and whether the interveners agree are kept
+/// apart as Marvin & Linzen 2018 do).
+const BREAKDOWN_KEYS: [&str; 5] = [
+    "attractors",
+    "distance",
+    "construction",
+    "interveners",
+    "label",
+];
+
+/// Per-bucket accuracy: `(key, bucket) -> (hits, n, last-noun hits)`. The last-noun heuristic
+/// (predict the number of the nearest noun) is right exactly when that noun's number is the
+/// subject's, so its accuracy is read from the metadata alone.
+#[derive(Debug, Default, Clone)]
+struct Breakdown {
+    buckets: BTreeMap<(&'static str, Bucket), (f64, f64, Option<f64>)>,
+}
+
+/// A bucket label that sorts numbers numerically and text alphabetically.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Bucket {
+    Number(i64),
+    Text(String),
+}
+
+impl Breakdown {
+    fn add_examples(&mut self, hits: &[f32], meta: &[rnnlab_tasks::Meta]) {
+        for (hit, m) in hits.iter().zip(meta) {
+            let last_noun = match (m.get("last_noun"), m.get("subject")) {
+                (Some(l), Some(s)) => Some(f64::from(u8::from(l == s))),
+                _ => None,
+            };
+            for key in BREAKDOWN_KEYS {
+                let Some(v) = m.get(key) else { continue };
+                let bucket = v
+                    .parse()
+                    .map_or_else(|_| Bucket::Text(v.clone()), Bucket::Number);
+                let e = self
+                    .buckets
+                    .entry((key, bucket))
+                    .or_insert((0.0, 0.0, None));
+                e.0 += f64::from(*hit);
+                e.1 += 1.0;
+                if let Some(l) = last_noun {
+                    e.2 = Some(e.2.unwrap_or(0.0) + l);
+                }
+            }
+        }
+    }
+
+    /// Accuracy by recall position (copy: position 1 is the first symbol to recall).
+    fn add_positions(&mut self, hit: &Tensor, recall: &Tensor) {
+        let hits = (hit * recall).sum_dim_intlist(0, false, Kind::Float);
+        let counts = recall.sum_dim_intlist(0, false, Kind::Float);
+        let hits: Vec<f32> = Vec::try_from(hits.to_device(tch::Device::Cpu)).expect("floats");
+        let counts: Vec<f32> = Vec::try_from(counts.to_device(tch::Device::Cpu)).expect("floats");
+        let mut position = 0;
+        for (h, c) in hits.iter().zip(&counts) {
+            if *c > 0.0 {
+                position += 1;
+                let e = self
+                    .buckets
+                    .entry(("position", Bucket::Number(position)))
+                    .or_insert((0.0, 0.0, None));
+                e.0 += f64::from(*h);
+                e.1 += f64::from(*c);
+            }
+        }
+    }
+
+    fn csv(&self) -> String {
+        let mut out = String::from("key,bucket,n,accuracy,last_noun_accuracy\n");
+        for ((key, bucket), (hits, n, last)) in &self.buckets {
+            let bucket = match bucket {
+                Bucket::Number(v) => v.to_string(),
+                Bucket::Text(t) => t.clone(),
+            };
+            let last = last.map(|l| format!("{}", l / n)).unwrap_or_default();
+            out.push_str(&format!("{key},{bucket},{n},{},{last}\n", hits / n));
+        }
+        out
     }
 }
 

@@ -34,18 +34,17 @@ fn eval_set(
     (0..size.div_ceil(batch))
         .map(|i| {
             let n = batch.min(size - i * batch);
-            DeviceBatch::new(&task.batch(split, i as u64, n), device)
+            DeviceBatch::new(task.batch(split, i as u64, n), task, device)
         })
         .collect()
 }
 
-fn evaluate(model: &Model, set: &[DeviceBatch]) -> BTreeMap<String, f64> {
+fn evaluate(model: &Model, set: &[DeviceBatch], mut e: Evaluation) -> Evaluation {
     let _guard = tch::no_grad_guard();
-    let mut e = Evaluation::default();
     for b in set {
         e.add(&model.forward(&b.x, false), b);
     }
-    e.means()
+    e
 }
 
 /// Trains `run` to its end (completed, solved, diverged or interrupted), writing
@@ -72,7 +71,8 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
         tc.batch,
         ctx.device,
     );
-    let columns = metrics::metric_names(&valid[0].target);
+    // The task's metric columns after `loss`.
+    let columns = &task.metrics()[1..];
     let mut rows: Vec<MetricsRow> = Vec::new();
     let mut best: BTreeMap<String, f64> = BTreeMap::new();
     let mut gradflow = String::new();
@@ -84,7 +84,11 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
             status = Status::Interrupted;
             break;
         }
-        let batch = DeviceBatch::new(&task.batch(Split::Train, step as u64, tc.batch), ctx.device);
+        let batch = DeviceBatch::new(
+            task.batch(Split::Train, step as u64, tc.batch),
+            task.as_ref(),
+            ctx.device,
+        );
         if let Some(k) = tc.probe_every.filter(|k| step % k == 0) {
             let _ = k;
             let flow = probe::measure(&model, &batch.x, |y| metrics::loss(y, &batch));
@@ -117,7 +121,7 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
                 elapsed_s,
             });
             (loss_sum, norm_sum, clipped, since) = (0.0, 0.0, 0, 0);
-            let means = evaluate(&model, &valid);
+            let means = evaluate(&model, &valid, Evaluation::default()).means();
             rows.push(row(
                 done,
                 "valid",
@@ -158,7 +162,12 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
             tc.batch,
             ctx.device,
         );
-        final_ = evaluate(&model, &test);
+        let e = evaluate(&model, &test, Evaluation::with_breakdown());
+        final_ = e.means();
+        if let Some(csv) = e.breakdown_csv() {
+            ctx.store
+                .write_file(&run.id, "breakdown.csv", csv.as_bytes())?;
+        }
         rows.push(row(
             done,
             "test",

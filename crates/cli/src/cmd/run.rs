@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use rnnlab_models::DeviceChoice;
-use rnnlab_spec::Sweep;
+use rnnlab_spec::Expanded;
 use rnnlab_train::{execute, ExecuteOptions, Rerun, RunRecord, Shard, Status, Store};
 
 use crate::progress::Progress;
@@ -42,8 +42,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let sweep = Sweep::load(&args.file)?;
-    let runs = sweep.expand(&args.file)?;
+    let Some(Expanded { sweep, runs, .. }) = super::validate::load(&args.file) else {
+        return Ok(2);
+    };
     if args.dry_run {
         for run in &runs {
             println!("{}  {}", run.id, run.label());

@@ -1,6 +1,6 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use rnnlab_spec::Sweep;
+use rnnlab_spec::{Expanded, Sweep};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -12,13 +12,30 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let mut code = 0;
     for file in &args.files {
-        match Sweep::load(file).and_then(|s| s.expand(file)) {
-            Ok(runs) => println!("{}: ok, {} runs", file.display(), runs.len()),
-            Err(e) => {
-                eprintln!("error: {e}");
-                code = 2;
-            }
+        match load(file) {
+            Some(expanded) => println!("{}: ok, {} runs", file.display(), expanded.runs.len()),
+            None => code = 2,
         }
     }
     Ok(code)
+}
+
+/// Loads, validates and expands a sweep, printing every warning and error to stderr.
+/// None when the sweep has errors (the caller exits 2).
+pub fn load(file: &Path) -> Option<Expanded> {
+    match Sweep::load_and_expand(file) {
+        Ok(expanded) => {
+            for w in &expanded.warnings {
+                eprintln!("warning: {w}");
+            }
+            Some(expanded)
+        }
+        Err(rejected) => {
+            for w in &rejected.warnings {
+                eprintln!("warning: {w}");
+            }
+            eprintln!("{rejected}");
+            None
+        }
+    }
 }
