@@ -1,7 +1,13 @@
 //! Stacked layers and the skip connections between them.
+//!
+//! Skips join stacked layers: they act on layers 2 and up, whose input is the output of the
+//! layer below, of the same width (H, or 2H for concatenated directions). A one-layer model is
+//! therefore the same whatever its skip, which keeps `layers: 1` a clean control in a
+//! depth × skip grid. Because the widths always match, residual and highway carry the input
+//! through unchanged and need no projection.
 use rnnlab_spec::{ModelConfig, Skip};
 use rnnlab_tasks::Rng;
-use tch::{nn, Tensor};
+use tch::{nn, Kind, Tensor};
 
 use crate::init;
 use crate::layer::Layer;
@@ -10,19 +16,15 @@ use crate::layer::Layer;
 #[derive(Debug)]
 enum SkipWeights {
     None,
-    /// Residual: x + f(x); the projection `[out, in]` exists only where the widths differ
-    /// (the first layer), as in Kim, El-Khamy & Lee 2017.
-    Residual {
-        projection: Option<Tensor>,
-    },
+    /// Residual: x + f(x) (Wang & Tian 2016; Kim, El-Khamy & Lee 2017).
+    Residual,
     /// Dense: the layer reads the concatenation of the stack's input and all lower outputs.
     Dense,
     /// Highway: g f(x) + (1 - g) x with g = sigmoid(W x + b) (Srivastava, Greff & Schmidhuber
-    /// 2015); `b` starts at `highway_bias`.
+    /// 2015; Zilly et al. 2017); `b` starts at `highway_bias`.
     Highway {
         gate_w: Tensor,
         gate_b: Tensor,
-        projection: Option<Tensor>,
     },
 }
 
@@ -49,42 +51,31 @@ impl Stack {
         for l in 0..config.layers {
             let p = path.sub(format!("l{l}"));
             let below = *widths.last().expect("the input width is always there");
-            let reads = match config.skip {
-                Skip::Dense => widths.iter().sum(),
-                _ => below,
+            let skip = if l == 0 { Skip::None } else { config.skip };
+            let reads = if skip == Skip::Dense {
+                widths.iter().sum()
+            } else {
+                below
             };
             let layer = Layer::new(&p, config, reads, rng);
             let out = layer.output_width();
-            let projection = |rng: &mut Rng| {
-                (below != out).then(|| {
-                    let w =
-                        init::uniform(rng, &[out, below], 1.0 / (below as f64).sqrt(), p.device());
-                    p.var_copy("skip_projection", &w)
-                })
-            };
-            let skip = match config.skip {
+            debug_assert!(l == 0 || out == below, "stacked layers have equal widths");
+            skips.push(match skip {
                 Skip::None => SkipWeights::None,
                 Skip::Dense => SkipWeights::Dense,
-                Skip::Residual => SkipWeights::Residual {
-                    projection: projection(rng),
-                },
+                Skip::Residual => SkipWeights::Residual,
                 Skip::Highway => {
-                    let bound = 1.0 / (below as f64).sqrt();
-                    let w = init::uniform(rng, &[out, below], bound, p.device());
-                    let b = tch::Tensor::full(
-                        [out as i64],
-                        config.highway_bias,
-                        (tch::Kind::Float, p.device()),
-                    );
+                    let w =
+                        init::uniform(rng, &[out, below], 1.0 / (below as f64).sqrt(), p.device());
+                    let b =
+                        Tensor::full([out as i64], config.highway_bias, (Kind::Float, p.device()));
                     SkipWeights::Highway {
                         gate_w: p.var_copy("highway_weight", &w),
                         gate_b: p.var_copy("highway_bias", &b),
-                        projection: projection(rng),
                     }
                 }
-            };
+            });
             layers.push(layer);
-            skips.push(skip);
             widths.push(out);
         }
         Self { layers, skips }
@@ -109,7 +100,7 @@ impl Stack {
             let below = outputs.last().expect("input is there").shallow_clone();
             let below = if l > 0 { between(below) } else { below };
             let reads = match skip {
-                SkipWeights::Dense if l > 0 => {
+                SkipWeights::Dense => {
                     let mut all: Vec<Tensor> =
                         outputs[..l].iter().map(Tensor::shallow_clone).collect();
                     all.push(below.shallow_clone());
@@ -126,21 +117,12 @@ impl Stack {
                     y
                 }
             };
-            let carried = |projection: &Option<Tensor>| match projection {
-                Some(p) => below.matmul(&p.tr()),
-                None => below.shallow_clone(),
-            };
             let y = match skip {
                 SkipWeights::None | SkipWeights::Dense => f,
-                SkipWeights::Residual { projection } => f + carried(projection),
-                SkipWeights::Highway {
-                    gate_w,
-                    gate_b,
-                    projection,
-                } => {
+                SkipWeights::Residual => f + &below,
+                SkipWeights::Highway { gate_w, gate_b } => {
                     let g = (below.matmul(&gate_w.tr()) + gate_b).sigmoid();
-                    let x = carried(projection);
-                    &x + g * (f - &x)
+                    &below + g * (f - &below)
                 }
             };
             outputs.push(y);
@@ -154,15 +136,8 @@ impl Stack {
             .skips
             .iter()
             .map(|s| match s {
-                SkipWeights::None | SkipWeights::Dense => 0,
-                SkipWeights::Residual { projection } => {
-                    projection.as_ref().map_or(0, Tensor::numel)
-                }
-                SkipWeights::Highway {
-                    gate_w,
-                    gate_b,
-                    projection,
-                } => gate_w.numel() + gate_b.numel() + projection.as_ref().map_or(0, Tensor::numel),
+                SkipWeights::Highway { gate_w, gate_b } => gate_w.numel() + gate_b.numel(),
+                _ => 0,
             })
             .sum();
         self.layers.iter().map(Layer::parameters).sum::<usize>() + skips

@@ -67,19 +67,18 @@ fn expected_params(c: &ModelConfig, input: usize, outputs: usize) -> usize {
     };
     let mut total = 0;
     for l in 0..c.layers {
+        // Skips join stacked layers: the first layer never has one.
+        let skip = if l == 0 { Skip::None } else { c.skip };
         let below = if l == 0 { input } else { width };
-        let reads = if c.skip == Skip::Dense {
+        let reads = if skip == Skip::Dense {
             input + l * width
         } else {
             below
         };
         total += dirs * layer_params(c.cell, reads, c.hidden);
-        let projection = if below != width { width * below } else { 0 };
-        total += match c.skip {
-            Skip::None | Skip::Dense => 0,
-            Skip::Residual => projection,
-            Skip::Highway => width * below + width + projection,
-        };
+        if skip == Skip::Highway {
+            total += width * width + width;
+        }
     }
     total + outputs * width + outputs
 }

@@ -72,6 +72,7 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
                 r.replace(&segs, &values[i], &src);
                 params.push((axis.clone(), yaml_scalar(&values[i])));
             }
+            let warned = diag.warnings.len();
             let Some(config) = r.check(seeds[0], diag) else {
                 complete = false;
                 continue;
@@ -84,6 +85,8 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
                 .map(|(i, _)| i)
                 .collect();
             if !hits.is_empty() {
+                // A point left out of the sweep has nothing to warn about.
+                diag.warnings.truncate(warned);
                 hits.iter().for_each(|&i| matched[i] = true);
                 continue;
             }

@@ -198,7 +198,7 @@ impl Breakdown {
     }
 
     fn csv(&self) -> String {
-        let mut out = String::from("key,bucket,n,accuracy,last_noun_accuracy\n");
+        let mut out = String::from("by,bucket,n,accuracy,last_noun\n");
         for ((key, bucket), (hits, n, last)) in &self.buckets {
             let bucket = match bucket {
                 Bucket::Number(v) => v.to_string(),

@@ -181,7 +181,7 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
         ctx.store.write_file(
             &run.id,
             "gradflow.csv",
-            format!("step,layer,direction,t,grad_norm\n{gradflow}").as_bytes(),
+            format!("step,layer,direction,t,distance,norm\n{gradflow}").as_bytes(),
         )?;
     }
     if tc.save && status != Status::Interrupted {
@@ -247,8 +247,12 @@ fn append_gradflow(out: &mut String, step: usize, flow: &probe::GradientFlow) {
     use std::fmt::Write;
     for (l, layer) in flow.norms.iter().enumerate() {
         for (d, dir) in layer.iter().enumerate() {
+            // Distance: steps between h_t and the end of the sequence, where the loss is read
+            // (for the backward direction, from the start).
+            let last = dir.len().saturating_sub(1);
             for (t, n) in dir.iter().enumerate() {
-                let _ = writeln!(out, "{step},{l},{d},{t},{n:e}");
+                let distance = if d == 0 { last - t } else { t };
+                let _ = writeln!(out, "{step},{l},{d},{t},{distance},{n:e}");
             }
         }
     }
