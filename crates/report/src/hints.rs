@@ -1,25 +1,9 @@
-//! The sweep's `report:` section: which metric leads the report and which charts to draw.
-//!
-//! The spec crate keeps `report:` as free YAML for now; this module reads it leniently so that
-//! the report works before and after the spec types it. Accepted form:
-//!
-//! ```yaml
-//! report:
-//!   metric: final.recall_accuracy       # the main metric; default: stop.solved's, else the task's
-//!   charts:                             # replaces the default choice, drawn in this order
-//!     - curves                          # learning curves per variant, mean ± 95% CI over seeds
-//!     - { kind: versus, x: task.length }            # final metric against a numeric axis
-//!     - { kind: bars, x: model.layers, series: model.skip }
-//!     - { kind: divergence, x: train.clip.max }     # divergence rate against a threshold
-//!     - { kind: breakdown, by: attractors }         # breakdown.csv buckets, with baselines
-//!     - gradflow                                    # ‖∂L/∂h_t‖ against distance, log scale
-//! ```
-//!
-//! Every chart also takes `metric:` (default: the main metric).
+//! The sweep's `report:` section (parsed and checked by the spec crate as
+//! [`rnnlab_spec::ReportHints`]; see docs/sweeps.md) and the default choice of charts.
 
-use serde_yaml::Value;
+use rnnlab_spec::{ChartHint, ReportHints};
 
-use crate::load::{scalar, Results};
+use crate::load::Results;
 
 /// What the sweep asks of the report.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53,63 +37,29 @@ pub enum ChartSpec {
     Gradflow,
 }
 
-impl Hints {
-    /// Parses the `report:` value (absent or null: no hints).
-    pub fn parse(value: Option<&Value>) -> Result<Hints, String> {
-        let map = match value {
-            None | Some(Value::Null) => return Ok(Hints::default()),
-            Some(Value::Mapping(m)) => m,
-            Some(_) => return Err("expected a mapping with `metric` and/or `charts`".into()),
-        };
-        let mut hints = Hints::default();
-        for (k, v) in map {
-            match scalar(k).as_str() {
-                "metric" => hints.metric = Some(scalar(v)),
-                "charts" => {
-                    let list = v.as_sequence().ok_or("`charts` must be a list of charts")?;
-                    hints.charts = Some(list.iter().map(chart).collect::<Result<_, _>>()?);
-                }
-                other => {
-                    return Err(format!(
-                        "unknown key `{other}` (expected `metric` or `charts`)"
-                    ))
-                }
-            }
+impl From<&ReportHints> for Hints {
+    fn from(h: &ReportHints) -> Hints {
+        Hints {
+            metric: h.metric.clone(),
+            charts: h
+                .charts
+                .as_ref()
+                .map(|charts| charts.iter().map(ChartSpec::from).collect()),
         }
-        Ok(hints)
     }
 }
 
-fn chart(v: &Value) -> Result<ChartSpec, String> {
-    let field = |name: &str| v.get(name).map(scalar);
-    let kind = match v {
-        Value::String(s) => s.clone(),
-        Value::Mapping(_) => field("kind").ok_or("a chart needs a `kind`")?,
-        _ => return Err("a chart is a kind name or a mapping with `kind`".into()),
-    };
-    let need = |name: &str| field(name).ok_or_else(|| format!("a `{kind}` chart needs `{name}`"));
-    Ok(match kind.as_str() {
-        "curves" => ChartSpec::Curves {
-            metric: field("metric"),
-        },
-        "versus" | "line" => ChartSpec::Versus {
-            x: need("x")?,
-            metric: field("metric"),
-        },
-        "bars" => ChartSpec::Bars {
-            x: need("x")?,
-            series: field("series"),
-            metric: field("metric"),
-        },
-        "divergence" => ChartSpec::Divergence { x: need("x")? },
-        "breakdown" => ChartSpec::Breakdown { by: need("by")? },
-        "gradflow" => ChartSpec::Gradflow,
-        other => {
-            return Err(format!(
-            "unknown chart kind `{other}` (curves, versus, bars, divergence, breakdown, gradflow)"
-        ))
+impl From<&ChartHint> for ChartSpec {
+    fn from(c: &ChartHint) -> ChartSpec {
+        match c.clone() {
+            ChartHint::Curves { metric } => ChartSpec::Curves { metric },
+            ChartHint::Versus { x, metric } => ChartSpec::Versus { x, metric },
+            ChartHint::Bars { x, series, metric } => ChartSpec::Bars { x, series, metric },
+            ChartHint::Divergence { x } => ChartSpec::Divergence { x },
+            ChartHint::Breakdown { by } => ChartSpec::Breakdown { by },
+            ChartHint::Gradflow {} => ChartSpec::Gradflow,
         }
-    })
+    }
 }
 
 /// The default charts for a sweep, from its axes and the optional files its runs wrote:
@@ -157,36 +107,4 @@ pub fn default_charts(
         charts.push(ChartSpec::Gradflow);
     }
     charts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_names_and_mappings() {
-        let v: Value = serde_yaml::from_str(
-            "metric: final.accuracy\ncharts: [curves, {kind: bars, x: model.layers, series: model.skip}, gradflow]",
-        )
-        .unwrap();
-        let h = Hints::parse(Some(&v)).unwrap();
-        assert_eq!(h.metric.as_deref(), Some("final.accuracy"));
-        let charts = h.charts.unwrap();
-        assert_eq!(charts.len(), 3);
-        assert_eq!(
-            charts[1],
-            ChartSpec::Bars {
-                x: "model.layers".into(),
-                series: Some("model.skip".into()),
-                metric: None
-            }
-        );
-    }
-
-    #[test]
-    fn rejects_unknown_kinds_with_the_list() {
-        let v: Value = serde_yaml::from_str("charts: [pie]").unwrap();
-        let err = Hints::parse(Some(&v)).unwrap_err();
-        assert!(err.contains("pie") && err.contains("bars"), "{err}");
-    }
 }

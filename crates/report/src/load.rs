@@ -145,14 +145,7 @@ impl Results {
             path: sweep_path.clone(),
             message: e.to_string(),
         })?;
-        let raw: Value = serde_yaml::from_str(&text).map_err(|e| ReportError::Sweep {
-            path: sweep_path.clone(),
-            message: e.to_string(),
-        })?;
-        let hints = Hints::parse(raw.get("report")).map_err(|message| ReportError::Sweep {
-            path: sweep_path.clone(),
-            message: format!("report: {message}"),
-        })?;
+        let hints = Hints::from(&sweep.report);
         // The ids the sweep expands to now; None when the spec cannot expand it (then every run
         // in the folder counts).
         let current: Option<std::collections::HashSet<String>> = sweep
