@@ -1,1 +1,77 @@
+//! rnnlab-report: from a results folder (docs/results.md) to tables, charts, a report, claim
+//! checks and baseline comparisons. Reads files and spec types only: no libtorch.
+//!
+//! - [`report`]: `report/tables/*.csv`, `report/figures/*.svg|png`, `report/report.md`.
+//! - [`check`]: the sweep's claims, judged (Welch, bootstrap, Hedges' g, Holm).
+//! - [`compare`] / [`save_baseline`]: regressions against a baseline, criterion.rs's rule.
+//! - [`summary_table`]: the short table `rnnlab run` prints when a sweep ends.
+//!
+//! Optional per-run files the report reads when present (the runner's side of the contract):
+//! `breakdown.csv` with columns `by,bucket,n,accuracy` then one column per baseline scored on
+//! the same buckets (e.g. `last_noun`), and `gradflow.csv` with `step,layer,t,norm` (and
+//! optionally `distance`, the steps between h_t and the loss; default max t - t).
 
+pub mod charts;
+pub mod claims;
+pub mod compare;
+mod env;
+mod error;
+pub mod frames;
+pub mod hints;
+pub mod load;
+pub mod metric;
+pub mod report;
+pub mod stats;
+pub mod synthetic;
+pub mod table;
+
+use std::path::Path;
+
+pub use claims::{CheckOutcome, ClaimResult};
+pub use compare::{CompareOptions, Comparison, Verdict};
+pub use env::Environment;
+pub use error::ReportError;
+pub use load::Results;
+pub use report::{ReportOptions, ReportSummary};
+
+/// Writes the report of the results folder `dir` (into `dir/report` unless
+/// `options.out` says otherwise).
+pub fn report(dir: &Path, options: &ReportOptions) -> Result<ReportSummary, ReportError> {
+    let results = Results::load(dir)?;
+    report::build(&results, options)
+}
+
+/// Judges the sweep's claims. `outcome.passed()` is false when one fails; `Display` is a
+/// Markdown table.
+pub fn check(dir: &Path) -> Result<CheckOutcome, ReportError> {
+    report::check(&Results::load(dir)?)
+}
+
+/// Compares the results folder (or summary CSV) `current` with `baseline` (a results folder or
+/// a CSV written by [`save_baseline`]).
+pub fn compare(
+    current: &Path,
+    baseline: &Path,
+    options: &CompareOptions,
+) -> Result<Comparison, ReportError> {
+    let cur = compare::load_summary(current)?;
+    let base = compare::load_summary(baseline)?;
+    Ok(compare::compare_summaries(&cur, &base, options))
+}
+
+/// Writes the committed summary form of `dir` (variant, metric, n, mean, sd) to `file`;
+/// returns the number of rows.
+pub fn save_baseline(dir: &Path, file: &Path) -> Result<usize, ReportError> {
+    let rows = compare::summarize(&Results::load(dir)?);
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(ReportError::io(parent))?;
+    }
+    std::fs::write(file, compare::summary_csv(&rows)).map_err(ReportError::io(file))?;
+    Ok(rows.len())
+}
+
+/// A short plain-text table of a results folder: one row per variant with its parameters, n,
+/// status counts and the mean ± sd of the main final metric.
+pub fn summary_table(dir: &Path) -> Result<String, ReportError> {
+    report::summary_text(&Results::load(dir)?)
+}

@@ -1,0 +1,51 @@
+//! Learning curves: the metric at each evaluation, one line per variant, mean over seeds with
+//! a shaded 95% confidence band. Read on the validation split (the one early stopping
+//! watches), else the test split, else the training rows.
+
+use super::{cap_note, unit_range, Line, Plot, MAX_SERIES};
+use crate::frames::CurvePoint;
+use crate::metric::column;
+use crate::report::Ctx;
+
+/// The split the curves are drawn from.
+pub fn split(points: &[CurvePoint]) -> Option<&'static str> {
+    ["valid", "test", "train"]
+        .into_iter()
+        .find(|s| points.iter().any(|p| p.split == *s))
+}
+
+pub fn plot(ctx: &Ctx, points: &[CurvePoint], metric: &str) -> Option<Plot> {
+    let split = split(points)?;
+    let r = ctx.results;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut last_cell = usize::MAX;
+    for p in points.iter().filter(|p| p.split == split) {
+        if p.cell != last_cell {
+            last_cell = p.cell;
+            lines.push(Line {
+                label: r.series_label(p.cell, &[]),
+                ..Line::default()
+            });
+        }
+        let line = lines.last_mut()?;
+        line.points.push((p.step, p.stats.mean));
+        if p.stats.half_width.is_finite() {
+            line.band
+                .push((p.step, p.stats.ci_low(), p.stats.ci_high()));
+        }
+    }
+    let total = lines.len();
+    let name = column(metric).replace('_', " ");
+    let mut plot = Plot::new(
+        format!("Learning curves: {name}"),
+        "training step",
+        format!("{name} ({split})"),
+    );
+    plot.note = format!(
+        "mean over seeds, shaded: 95% CI{}",
+        cap_note(MAX_SERIES, total)
+    );
+    plot.lines = lines.into_iter().take(MAX_SERIES).collect();
+    plot.y_range = unit_range(metric);
+    Some(plot)
+}

@@ -1,0 +1,56 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong while reading a results folder or writing a report. Each
+/// variant names the file concerned and says what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{path}: not a results folder (no sweep.yaml or no runs/); pass the folder `rnnlab run` wrote, results/<sweep>/")]
+    NotResults { path: PathBuf },
+
+    #[error("{path}: no finished runs yet (no runs/<id>/summary.json); run the sweep first with `rnnlab run`")]
+    NoRuns { path: PathBuf },
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path}: {message}; the sweep file as run is copied here by `rnnlab run`: fix it or run the sweep again")]
+    Sweep { path: PathBuf, message: String },
+
+    #[error("{path}: invalid JSON: {message}; delete the run folder and run the sweep again (`rnnlab run` redoes runs without a summary)")]
+    Json { path: PathBuf, message: String },
+
+    #[error("{path}{}: {message}; delete the run folder and run the sweep again", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Csv {
+        path: PathBuf,
+        /// 1-based line number, when known.
+        line: Option<usize>,
+        message: String,
+    },
+
+    #[error("{path}: claim `{claim}`: {message}; fix the claim in the sweep file")]
+    Claim {
+        path: PathBuf,
+        claim: String,
+        message: String,
+    },
+
+    #[error("{path}: not a baseline: {message}; pass a results folder or a CSV written by `rnnlab compare --save-baseline`")]
+    Baseline { path: PathBuf, message: String },
+
+    #[error("{path}: cannot draw the chart: {message}")]
+    Chart { path: PathBuf, message: String },
+
+    #[error("{path}: {message}")]
+    Polars { path: PathBuf, message: String },
+}
+
+impl ReportError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ReportError {
+        let path = path.into();
+        move |source| ReportError::Io { path, source }
+    }
+}

@@ -1,0 +1,74 @@
+//! Chart files are valid, non-empty SVG and PNG, and text is drawn from the embedded font
+//! (no system font is consulted: plotters is built without `ttf`, so there is no fontconfig
+//! or freetype to find one).
+
+mod common;
+
+use rnnlab_report::charts::{self, Line, Plot};
+use rnnlab_report::ReportOptions;
+
+fn check_files(figures: &[charts::Figure]) {
+    assert!(!figures.is_empty());
+    for f in figures {
+        let svg = std::fs::read_to_string(&f.svg).unwrap();
+        assert!(svg.starts_with("<svg"), "{}", f.svg.display());
+        assert!(svg.trim_end().ends_with("</svg>"), "{}", f.svg.display());
+        assert!(svg.contains("<text"), "{} has no text", f.svg.display());
+        assert!(svg.len() > 2_000, "{} is nearly empty", f.svg.display());
+        let png = std::fs::read(&f.png).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{}", f.png.display());
+        assert_eq!(&png[12..16], b"IHDR");
+        let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        assert_eq!((w, h), charts::plot::SIZE);
+        assert!(png.len() > 10_000, "{} is nearly empty", f.png.display());
+    }
+}
+
+#[test]
+fn every_case_writes_valid_svg_and_png() {
+    for write in [
+        common::write_cells,
+        common::write_agreement,
+        common::write_clip,
+        common::write_depth,
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        write(tmp.path());
+        let summary = rnnlab_report::report(tmp.path(), &ReportOptions::default()).unwrap();
+        check_files(&summary.figures);
+    }
+}
+
+/// Counts dark pixels in a rectangle of an RGB buffer.
+fn ink(buf: &[u8], x0: u32, y0: u32, x1: u32, y1: u32) -> usize {
+    let (w, _) = charts::plot::SIZE;
+    let mut n = 0;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let i = ((y * w + x) * 3) as usize;
+            if buf[i] < 128 && buf[i + 1] < 128 && buf[i + 2] < 128 {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn text_is_rasterised_from_the_embedded_font() {
+    let mut plot = Plot::new("Title text", "x axis", "y axis");
+    plot.lines.push(Line {
+        label: "series".into(),
+        points: vec![(0.0, 0.0), (1.0, 1.0)],
+        ..Line::default()
+    });
+    let with_title = charts::render_rgb(&plot).unwrap();
+    plot.title = String::new();
+    let without = charts::render_rgb(&plot).unwrap();
+    // The title sits in the top-left strip: glyphs put ink there, and only there.
+    let a = ink(&with_title, 0, 0, 400, 40);
+    let b = ink(&without, 0, 0, 400, 40);
+    assert!(a > 200, "title drew {a} dark pixels");
+    assert_eq!(b, 0);
+}
