@@ -23,6 +23,12 @@ enum Command {
     Run(cmd::run::Args),
     /// Check sweep files without running them (exit 2 on any error).
     Validate(cmd::validate::Args),
+    /// Tables, charts and report.md for a results folder.
+    Report(cmd::report::ReportArgs),
+    /// Judge the sweep's claims (exit 1 if one fails).
+    Check(cmd::report::CheckArgs),
+    /// Compare results with a baseline (exit 1 on a regression).
+    Compare(cmd::report::CompareArgs),
     /// Look at the tasks' data.
     #[command(subcommand)]
     Tasks(cmd::tasks::Command),
@@ -35,6 +41,9 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => cmd::run::run(args),
         Some(Command::Validate(args)) => cmd::validate::run(args),
         Some(Command::Tasks(command)) => cmd::tasks::run(command),
+        Some(Command::Report(args)) => cmd::report::run_report(&args).map(exit_code),
+        Some(Command::Check(args)) => cmd::report::run_check(&args).map(exit_code),
+        Some(Command::Compare(args)) => cmd::report::run_compare(&args).map(exit_code),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
@@ -48,4 +57,8 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn exit_code(code: i32) -> u8 {
+    u8::try_from(code).unwrap_or(1)
 }

@@ -109,6 +109,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let records = execute(&store, &runs, &options, &progress)?;
     progress.finish();
     print_table(&records);
+    match rnnlab_report::summary_table(store.root()) {
+        Ok(table) => print!("\n{table}"),
+        Err(e) => eprintln!("warning: no summary table: {e}"),
+    }
     println!("results: {}", store.root().display());
     let failed = records
         .iter()
