@@ -186,7 +186,8 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
     }
     if tc.save && status != Status::Interrupted {
         let path = ctx.store.run_dir(&run.id).join("model.safetensors");
-        let tmp = path.with_extension("safetensors.tmp");
+        // tch picks the format from the extension: keep `.safetensors` last.
+        let tmp = path.with_extension("tmp.safetensors");
         vs.save(&tmp).map_err(|e| TrainError::Run {
             id: run.id.clone(),
             message: format!("saving the model: {e}"),
