@@ -54,7 +54,8 @@ fn a_sweep_killed_part_way_finishes_every_run_exactly_once_when_run_again() {
             .collect();
         let unfinished: Vec<String> = after_kill
             .iter()
-            .filter_map(|(id, s)| s.is_none().then(|| id.clone()))
+            .filter(|(_, s)| s.is_none())
+            .map(|(id, _)| id.clone())
             .collect();
         if unfinished.is_empty() {
             eprintln!("attempt {attempt}: the kill caught no run mid-way; trying again");
