@@ -77,7 +77,7 @@ fn a_shard_environment_that_does_not_add_up_is_refused_before_any_run() {
                 ("SLURM_ARRAY_TASK_COUNT", "3"),
                 ("SLURM_ARRAY_TASK_MIN", "3"),
             ],
-            "outside 3..6",
+            "not one of the 3 tasks",
         ),
     ];
     for (vars, message) in cases {

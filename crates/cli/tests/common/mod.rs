@@ -11,10 +11,11 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Variables through which a scheduler assigns a shard (see crates/train/src/shard.rs).
-pub const SHARD_VARS: [&str; 4] = [
+pub const SHARD_VARS: [&str; 5] = [
     "SLURM_ARRAY_TASK_ID",
     "SLURM_ARRAY_TASK_COUNT",
     "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_STEP",
     "JOB_COMPLETION_INDEX",
 ];
 
