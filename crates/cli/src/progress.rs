@@ -95,6 +95,15 @@ impl Observer for Progress {
         }
     }
 
+    /// Kept runs count towards the total silently: the sweep's first line says how many runs
+    /// there are, and the `[k/N]` of the runs that do train then ends at N.
+    fn run_reused(&self, _run: &Run, _summary: &Summary) {
+        *self.done.lock().expect("lock") += 1;
+        if let Some((_, overall)) = &self.bars {
+            overall.inc(1);
+        }
+    }
+
     fn run_finished(&self, run: &Run, summary: &Summary) {
         let mut done = self.done.lock().expect("lock");
         *done += 1;

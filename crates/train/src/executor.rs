@@ -17,6 +17,8 @@ pub trait Observer: Sync {
     fn run_started(&self, _run: &Run) {}
     fn evaluated(&self, _run: &Run, _step: usize, _steps: usize, _valid: &BTreeMap<String, f64>) {}
     fn run_finished(&self, _run: &Run, _summary: &Summary) {}
+    /// A run whose earlier summary is kept, so that progress counts it as done.
+    fn run_reused(&self, _run: &Run, _summary: &Summary) {}
 }
 
 /// The observer that shows nothing.
@@ -99,6 +101,7 @@ fn execute_one(
                 Rerun::All => false,
             };
         if keep {
+            observer.run_reused(run, &old);
             return RunRecord {
                 run: run.clone(),
                 summary: Some(old),

@@ -35,7 +35,7 @@ impl Shard {
 
     /// The shard given by a cluster scheduler's environment, if any: a SLURM job array
     /// (`SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_COUNT`, normalised by
-    /// `SLURM_ARRAY_TASK_MIN`) or a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, with the
+    /// `SLURM_ARRAY_TASK_MIN` and `SLURM_ARRAY_TASK_STEP`) or a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, with the
     /// shard count from `--shards`).
     pub fn from_env(
         get: impl Fn(&str) -> Option<String>,
@@ -54,12 +54,21 @@ impl Shard {
             (num("SLURM_ARRAY_TASK_ID")?, num("SLURM_ARRAY_TASK_COUNT")?)
         {
             let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
-            let index = id.checked_sub(min).filter(|i| *i < count).ok_or_else(|| {
-                TrainError::Options(format!(
-                    "SLURM_ARRAY_TASK_ID={id} is outside {min}..{}",
-                    min + count
-                ))
-            })?;
+            // `--array=0-30:10` numbers its tasks 0, 10, 20, 30: without dividing by the step,
+            // task 10 would be shard 11 of 4.
+            let step = num("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1);
+            let index = id
+                .checked_sub(min)
+                .filter(|offset| offset % step == 0)
+                .map(|offset| offset / step)
+                .filter(|i| *i < count)
+                .ok_or_else(|| {
+                    TrainError::Options(format!(
+                        "SLURM_ARRAY_TASK_ID={id} is not one of the {count} tasks {min}, {}, ... \
+                         (SLURM_ARRAY_TASK_MIN, _STEP and _COUNT): use --shard K/N",
+                        min + step
+                    ))
+                })?;
             return Ok(Some(Shard { index, count }));
         }
         if let Some(index) = num("JOB_COMPLETION_INDEX")? {
@@ -114,6 +123,24 @@ mod tests {
         .into();
         let shard = Shard::from_env(|k| env.get(k).map(|v| v.to_string()), None).unwrap();
         assert_eq!(shard, Some(Shard { index: 2, count: 4 }));
+    }
+
+    #[test]
+    fn slurm_array_indices_are_divided_by_the_step() {
+        let env = |id: &'static str| {
+            let vars: HashMap<&str, &str> = [
+                ("SLURM_ARRAY_TASK_ID", id),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+                ("SLURM_ARRAY_TASK_MIN", "0"),
+                ("SLURM_ARRAY_TASK_STEP", "10"),
+            ]
+            .into();
+            Shard::from_env(|k| vars.get(k).map(|v| v.to_string()), None)
+        };
+        assert_eq!(env("20").unwrap(), Some(Shard { index: 2, count: 4 }));
+        assert_eq!(env("30").unwrap(), Some(Shard { index: 3, count: 4 }));
+        assert!(env("15").is_err(), "not a task of the array");
+        assert!(env("40").is_err(), "past the last task");
     }
 
     #[test]

@@ -42,10 +42,14 @@ impl Store {
         serde_json::from_str(&text).ok()
     }
 
-    /// Prepares a run's folder: its resolved config and varying parameters.
+    /// Prepares a run's folder: its resolved config and varying parameters. Temporary files
+    /// in it are removed first: they are what a process killed while writing leaves behind
+    /// (never renamed into place, so never read), and only the process running a run writes
+    /// into its folder, so none of them can belong to a write still in progress.
     pub fn begin(&self, run: &Run) -> Result<PathBuf, TrainError> {
         let dir = self.run_dir(&run.id);
         create_dir(&dir)?;
+        remove_temporaries(&dir)?;
         let yaml = serde_yaml::to_string(&run.config).map_err(|e| TrainError::Run {
             id: run.id.clone(),
             message: format!("cannot serialise the config: {e}"),
@@ -118,6 +122,26 @@ fn create_dir(path: &Path) -> Result<(), TrainError> {
         path: path.to_owned(),
         source,
     })
+}
+
+/// Removes the `*.tmp` files directly inside `dir` (see [`write_atomic`] for their names).
+fn remove_temporaries(dir: &Path) -> Result<(), TrainError> {
+    let err = |source| TrainError::Write {
+        path: dir.to_owned(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(err)? {
+        let path = entry.map_err(err)?.path();
+        if path.extension().is_some_and(|e| e == "tmp") && path.is_file() {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(TrainError::Write { path, source: e })
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.

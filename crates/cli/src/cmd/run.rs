@@ -129,10 +129,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     Ok(u8::from(failed > 0))
 }
 
-/// One line per run: status, id, parameters, final metrics and the task's baselines.
+/// One line per run of this shard: status, id, parameters, final metrics and the task's
+/// baselines. Runs that Ctrl-C kept from starting are listed as `not run`, so the table shows
+/// what the next invocation will do.
 fn print_table(records: &[RunRecord]) {
     for r in records {
-        let Some(s) = &r.summary else { continue };
+        let Some(s) = &r.summary else {
+            println!("{:<11} {}  {}", "not run", r.run.id, r.run.label());
+            continue;
+        };
         let metrics: Vec<String> = s
             .final_
             .iter()

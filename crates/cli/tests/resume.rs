@@ -1,0 +1,212 @@
+//! Stopping a sweep part-way and starting it again: after SIGKILL (a crash, an OOM kill, a
+//! preempted node) and after Ctrl-C (SIGINT), the next `rnnlab run` finishes every run exactly
+//! once and keeps what was finished.
+#![cfg(unix)]
+
+mod common;
+
+use common::*;
+
+/// Six runs of a tenth of a second each on an idle core, writing metrics every 5 steps, so
+/// that a kill lands mid-run (and the test retries when it does not).
+const SIX_RUNS: &str = r#"
+name: resume
+base:
+  task: { kind: adding, length: 8 }
+  model: { hidden: 8 }
+  train: { lr: 1.0e-2, batch: 8, steps: 60, eval_every: 5, eval_size: 16 }
+grid:
+  model.cell: [rnn_tanh, lstm, gru]
+seeds: [1, 2]
+"#;
+
+/// A run folder that has metrics but no summary: a run caught mid-way.
+fn mid_way(results: &std::path::Path) -> bool {
+    run_folders(results)
+        .iter()
+        .any(|(id, s)| s.is_none() && results.join("runs").join(id).join("metrics.csv").exists())
+}
+
+#[test]
+fn a_sweep_killed_part_way_finishes_every_run_exactly_once_when_run_again() {
+    // The kill is aimed at a moment when one run has finished and another is mid-way; the
+    // state is checked after the process is dead, and a kill that missed (the mid-way run
+    // finished in the millisecond before it) is tried again in a fresh folder.
+    for attempt in 1..=3 {
+        let sandbox = Sandbox::new();
+        let sweep = sandbox.sweep("resume.yaml", SIX_RUNS);
+        let results = sandbox.results("resume");
+        let ids = sandbox.dry_run_ids(&sweep);
+        assert_eq!(ids.len(), 6);
+
+        let mut child = sandbox.run_cmd(&sweep, 2, &[]).spawn().unwrap();
+        wait_until(&mut child, "one run finished and another mid-way", || {
+            !summaries(&results).is_empty() && mid_way(&results)
+        });
+        child.kill().unwrap();
+        let first = child.wait_with_output().unwrap();
+        assert!(!first.status.success(), "SIGKILL ends the process");
+
+        let after_kill = run_folders(&results);
+        let finished: Vec<String> = after_kill
+            .iter()
+            .filter_map(|(id, s)| s.as_ref().map(|_| id.clone()))
+            .collect();
+        let unfinished: Vec<String> = after_kill
+            .iter()
+            .filter(|(_, s)| s.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
+        if unfinished.is_empty() {
+            eprintln!("attempt {attempt}: the kill caught no run mid-way; trying again");
+            continue;
+        }
+        let kept = summaries(&results);
+        // What a kill during a write leaves behind: the temporary file of a summary that was
+        // never renamed into place.
+        let stale = results
+            .join("runs")
+            .join(&unfinished[0])
+            .join("summary.json.4194303-ThreadId(7).tmp");
+        std::fs::write(&stale, "{\"id\": \"").unwrap();
+
+        let started_first = started(&first.stderr);
+        for id in &finished {
+            assert!(started_first.contains(id), "{id} finished unstarted?");
+        }
+
+        let second = finish(sandbox.run_cmd(&sweep, 2, &[]).spawn().unwrap());
+        assert_success(&second);
+        let started_second = started(&second.stderr);
+
+        // Exactly once: the second invocation starts each unfinished run once and no
+        // finished one, and leaves the finished summaries byte for byte and unrewritten.
+        let mut expected: Vec<String> = ids
+            .iter()
+            .filter(|id| !finished.contains(id))
+            .cloned()
+            .collect();
+        expected.sort();
+        let mut got = started_second.clone();
+        got.sort();
+        assert_eq!(got, expected, "runs started by the second invocation");
+        for (id, before) in &kept {
+            let now = summaries(&results).remove(id).unwrap();
+            assert_eq!(&now, before, "finished run {id} was written again");
+        }
+
+        let all = run_folders(&results);
+        assert_eq!(all.len(), ids.len(), "one folder per run: {all:?}");
+        for id in &ids {
+            let s = all[id]
+                .as_ref()
+                .unwrap_or_else(|| panic!("{id} has no summary"));
+            assert_eq!(s.status(), "completed", "{id}: {}", s.text);
+            assert_eq!(s.json["steps"], 60, "{id}: {}", s.text);
+            let metrics = metrics_without_time(&results, id);
+            assert!(
+                metrics.lines().last().unwrap().starts_with("60,test,"),
+                "{id}'s metrics.csv does not end with its test row:\n{metrics}"
+            );
+        }
+        assert_eq!(temp_files(&results), Vec::<std::path::PathBuf>::new());
+        return;
+    }
+    panic!("three kills in a row missed every run mid-way");
+}
+
+/// Two short runs, then two longer ones: with one job they run in this order. The long runs
+/// write metrics from step 5 on and have 195 steps more in which the signal must arrive.
+const INTERRUPTIBLE: &str = r#"
+name: interrupt
+base:
+  task: { kind: adding, length: 8 }
+  model: { cell: gru, hidden: 8 }
+  train: { lr: 1.0e-2, batch: 8, eval_every: 5, eval_size: 16 }
+grid:
+  train.steps: [20, 200]
+seeds: [1, 2]
+"#;
+
+#[test]
+fn ctrl_c_stops_dispatch_marks_running_runs_interrupted_and_keeps_finished_ones() {
+    let sandbox = Sandbox::new();
+    let sweep = sandbox.sweep("interrupt.yaml", INTERRUPTIBLE);
+    let results = sandbox.results("interrupt");
+    let ids = sandbox.dry_run_ids(&sweep);
+    assert_eq!(ids.len(), 4);
+    let long = results.join("runs").join(&ids[2]);
+
+    let mut child = sandbox.run_cmd(&sweep, 1, &[]).spawn().unwrap();
+    wait_until(&mut child, "the first long run is mid-way", || {
+        long.join("metrics.csv").exists()
+    });
+    let finished = summaries(&results);
+    signal(&child, "INT");
+    let out = finish(child);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+
+    // Nothing finished is lost or rewritten.
+    assert_eq!(
+        finished.keys().cloned().collect::<Vec<_>>(),
+        {
+            let mut short = ids[..2].to_vec();
+            short.sort();
+            short
+        },
+        "the two short runs had finished"
+    );
+    let folders = run_folders(&results);
+    for (id, before) in &finished {
+        assert_eq!(folders[id].as_ref(), Some(before));
+    }
+    // The running run stopped at its next step with a summary saying so.
+    let long_summary = folders[&ids[2]].as_ref().expect("the long run's summary");
+    assert_eq!(
+        long_summary.status(),
+        "interrupted",
+        "{}",
+        long_summary.text
+    );
+    assert!(long_summary.json["steps"].as_u64().unwrap() < 200);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("interrupted") && l.contains(&ids[2])),
+        "the status table shows the interrupted run:\n{stdout}"
+    );
+    // Dispatch stopped: the last run never started, and the table says so.
+    assert!(folders.get(&ids[3]).is_none_or(|s| s.is_none()));
+    assert_eq!(started(&out.stderr), ids[..3].to_vec());
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("not run") && l.contains(&ids[3])),
+        "{stdout}"
+    );
+
+    // The next invocation runs the interrupted run and the one never started, nothing else.
+    let again = finish(sandbox.run_cmd(&sweep, 1, &[]).spawn().unwrap());
+    assert_success(&again);
+    assert_eq!(started(&again.stderr), ids[2..].to_vec());
+    // Progress counts the two kept runs, so the two that train are 3 and 4 of 4.
+    let log = String::from_utf8_lossy(&again.stderr);
+    for (k, id) in [(3, &ids[2]), (4, &ids[3])] {
+        assert!(
+            log.lines()
+                .any(|l| l.starts_with(&format!("[{k}/4] completed")) && l.contains(id.as_str())),
+            "{log}"
+        );
+    }
+    let folders = run_folders(&results);
+    for id in &ids {
+        let s = folders[id].as_ref().unwrap();
+        assert_eq!(s.status(), "completed", "{id}: {}", s.text);
+    }
+    for (id, before) in &finished {
+        assert_eq!(folders[id].as_ref(), Some(before));
+    }
+}
