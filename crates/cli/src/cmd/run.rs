@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 "\ninterrupted: finishing the current step of each run (Ctrl-C again to quit now)"
             );
         })
-        .context("installing the Ctrl-C handler")?;
+        .context("installing the Ctrl-C / SIGTERM handler")?;
     }
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
