@@ -89,8 +89,7 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
             task.as_ref(),
             ctx.device,
         );
-        if let Some(k) = tc.probe_every.filter(|k| step % k == 0) {
-            let _ = k;
+        if tc.probe_every.is_some_and(|k| step % k == 0) {
             let flow = probe::measure(&model, &batch.x, |y| metrics::loss(y, &batch));
             append_gradflow(&mut gradflow, step, &flow);
         }
