@@ -594,10 +594,21 @@ pub fn build(results: &Results, options: &ReportOptions) -> Result<ReportSummary
         let effects = effects_table(&ctx);
         if !effects.is_empty() && !results.axes.is_empty() {
             sinks.section("Main effects");
+            let full: usize = results.axes.iter().map(|a| a.levels.len()).product();
+            let with_values = (0..results.cells.len())
+                .filter(|&c| !results.cell_values(c, &ctx.main).is_empty())
+                .count();
+            let caveat = if with_values < full {
+                format!(
+                    " {} of the {full} grid cells have no value (excluded, or every run failed or diverged), so the axes overlap: each fraction is that axis's share on its own, and together they can exceed 1.",
+                    full - with_values
+                )
+            } else {
+                String::new()
+            };
             sinks.paragraph(&format!(
-                "Fraction of the variance of `{}` explained by each axis alone (functional ANOVA marginals over the grid, as Greff et al. 2017 measure importance), by interactions between axes, and by seeds within a cell{}.",
+                "Fraction of the variance of `{}` explained by each axis alone (functional ANOVA marginals over the grid, as Greff et al. 2017 measure importance), by interactions between axes, and by seeds within a cell.{caveat}",
                 ctx.main,
-                if results.sweep.exclude.is_empty() { "" } else { "; the grid has excluded cells, so the split is approximate" }
             ));
             sinks.table("main_effects", &effects, true)?;
         }
