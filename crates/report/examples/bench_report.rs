@@ -6,6 +6,10 @@
 //! × 5 widths × 5 learning rates) × 5 seeds, with two claims; then times the report (tables,
 //! charts, report.md), `check` and `summary_table`. Run it under `taskset -c 0,1` to measure
 //! on 2 cores.
+//!
+//! Measured 2026-11-22 on the 2-core development machine (`taskset -c 0,1`, release build,
+//! warm page cache, other builds running beside it): report 3.5–5.2 s over five runs (target:
+//! under 10 s), check 0.5–0.6 s, summary_table 0.5–0.9 s. Generating the folder takes ~2 s.
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -285,9 +285,21 @@ fn locate(
 
 /// Learning curves: `column` of metrics.csv per variant, split and step, over seeds.
 pub fn curves(results: &Results, column: &str) -> Result<Vec<CurvePoint>, ReportError> {
+    let identity: Vec<usize> = (0..results.cells.len()).collect();
+    curves_by(results, column, &identity)
+}
+
+/// Learning curves with the runs of several variants pooled: `group[cell]` is the line a
+/// cell's runs belong to, and [`CurvePoint::cell`] is then that line's index.
+pub fn curves_by(
+    results: &Results,
+    column: &str,
+    group: &[usize],
+) -> Result<Vec<CurvePoint>, ReportError> {
     let text = ["split"];
     let mut points = Vec::new();
     for (header, files) in file_groups(results, "metrics.csv")? {
+        let files: Vec<(PathBuf, usize)> = files.into_iter().map(|(p, c)| (p, group[c])).collect();
         if !header.iter().any(|h| h == column) || !header.iter().any(|h| h == "step") {
             continue;
         }

@@ -594,10 +594,21 @@ pub fn build(results: &Results, options: &ReportOptions) -> Result<ReportSummary
         let effects = effects_table(&ctx);
         if !effects.is_empty() && !results.axes.is_empty() {
             sinks.section("Main effects");
+            let full: usize = results.axes.iter().map(|a| a.levels.len()).product();
+            let with_values = (0..results.cells.len())
+                .filter(|&c| !results.cell_values(c, &ctx.main).is_empty())
+                .count();
+            let caveat = if with_values < full {
+                format!(
+                    " {} of the {full} grid cells have no value (excluded, or every run failed or diverged), so the axes overlap: each fraction is that axis's share on its own, and together they can exceed 1.",
+                    full - with_values
+                )
+            } else {
+                String::new()
+            };
             sinks.paragraph(&format!(
-                "Fraction of the variance of `{}` explained by each axis alone (functional ANOVA marginals over the grid, as Greff et al. 2017 measure importance), by interactions between axes, and by seeds within a cell{}.",
+                "Fraction of the variance of `{}` explained by each axis alone (functional ANOVA marginals over the grid, as Greff et al. 2017 measure importance), by interactions between axes, and by seeds within a cell.{caveat}",
                 ctx.main,
-                if results.sweep.exclude.is_empty() { "" } else { "; the grid has excluded cells, so the split is approximate" }
             ));
             sinks.table("main_effects", &effects, true)?;
         }
@@ -700,18 +711,46 @@ fn chart(
     Ok(match spec {
         ChartSpec::Curves { metric } => {
             let m = metric_or_main(metric);
-            let points;
-            let pts = if column(&m) == column(&ctx.main) {
-                curves
+            // One line per variant when they fit; else per combination of the leading axes,
+            // with the runs of the others pooled.
+            let (kept, pooled) = charts::series_axes(r, usize::MAX);
+            let owned;
+            let (pts, labels): (&[frames::CurvePoint], Vec<String>) = if pooled.is_empty() {
+                let labels = (0..r.cells.len()).map(|c| r.series_label(c, &[])).collect();
+                if column(&m) == column(&ctx.main) {
+                    (curves, labels)
+                } else {
+                    owned = frames::curves(r, column(&m))?;
+                    (&owned[..], labels)
+                }
             } else {
-                points = frames::curves(r, column(&m))?;
-                &points[..]
+                let mut keys: Vec<Vec<String>> = Vec::new();
+                let mut labels = Vec::new();
+                let mut group = Vec::new();
+                for (cell, c) in r.cells.iter().enumerate() {
+                    let key: Vec<String> = kept.iter().map(|&i| c.levels[i].clone()).collect();
+                    let g = match keys.iter().position(|k| *k == key) {
+                        Some(g) => g,
+                        None => {
+                            keys.push(key);
+                            let except: Vec<usize> = pooled.clone();
+                            labels.push(r.series_label(cell, &except));
+                            keys.len() - 1
+                        }
+                    };
+                    group.push(g);
+                }
+                owned = frames::curves_by(r, column(&m), &group)?;
+                (&owned[..], labels)
             };
-            charts::curves::plot(ctx, pts, &m).map(|p| {
+            let note = charts::pooled_note(r, &pooled);
+            charts::curves::plot(pts, &m, &labels, &note).map(|p| {
                 let caption = format!(
-                    "Learning curves of `{}` on the {} split, one line per variant: mean over seeds, shaded 95% confidence band.",
+                    "Learning curves of `{}` on the {} split, one line per {}: mean over {}, shaded 95% confidence band.",
                     column(&m),
-                    charts::curves::split(pts).unwrap_or("valid")
+                    charts::curves::split(pts).unwrap_or("valid"),
+                    if pooled.is_empty() { "variant".to_string() } else { format!("level of {}", kept.iter().map(|&i| format!("`{}`", r.axes[i].name)).collect::<Vec<_>>().join(" × ")) },
+                    if pooled.is_empty() { "seeds" } else { "runs" },
                 );
                 (p, charts::stem(&["curves", column(&m)]), caption)
             })

@@ -5,7 +5,6 @@
 use super::{cap_note, unit_range, Line, Plot, MAX_SERIES};
 use crate::frames::CurvePoint;
 use crate::metric::column;
-use crate::report::Ctx;
 
 /// The split the curves are drawn from.
 pub fn split(points: &[CurvePoint]) -> Option<&'static str> {
@@ -14,16 +13,17 @@ pub fn split(points: &[CurvePoint]) -> Option<&'static str> {
         .find(|s| points.iter().any(|p| p.split == *s))
 }
 
-pub fn plot(ctx: &Ctx, points: &[CurvePoint], metric: &str) -> Option<Plot> {
+/// `labels[i]`: the legend of line `i` (`CurvePoint::cell`); `pooled`: what the note adds
+/// when lines pool several variants.
+pub fn plot(points: &[CurvePoint], metric: &str, labels: &[String], pooled: &str) -> Option<Plot> {
     let split = split(points)?;
-    let r = ctx.results;
     let mut lines: Vec<Line> = Vec::new();
     let mut last_cell = usize::MAX;
     for p in points.iter().filter(|p| p.split == split) {
         if p.cell != last_cell {
             last_cell = p.cell;
             lines.push(Line {
-                label: r.series_label(p.cell, &[]),
+                label: labels.get(p.cell).cloned().unwrap_or_default(),
                 ..Line::default()
             });
         }
@@ -42,7 +42,9 @@ pub fn plot(ctx: &Ctx, points: &[CurvePoint], metric: &str) -> Option<Plot> {
         format!("{name} ({split})"),
     );
     plot.note = format!(
-        "mean over seeds, shaded: 95% CI{}",
+        "mean over {}, shaded: 95% CI{}{}",
+        if pooled.is_empty() { "seeds" } else { "runs" },
+        pooled,
         cap_note(MAX_SERIES, total)
     );
     plot.lines = lines.into_iter().take(MAX_SERIES).collect();

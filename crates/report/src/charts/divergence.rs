@@ -2,7 +2,7 @@
 //! question of Pascanu, Mikolov & Bengio 2013 is at which thresholds training stays finite.
 //! One line per combination of the other axes.
 
-use super::{auto_scale, cap_note, Line, Plot, MAX_SERIES};
+use super::{auto_scale, cap_note, pooled_note, series_axes, series_runs, Line, Plot, MAX_SERIES};
 use crate::report::Ctx;
 
 pub fn plot(ctx: &Ctx, x_axis: usize) -> Plot {
@@ -15,51 +15,38 @@ pub fn plot(ctx: &Ctx, x_axis: usize) -> Plot {
             i as f64
         }
     };
-    let mut series: Vec<(Vec<String>, Line)> = Vec::new();
-    for (cell, c) in r.cells.iter().enumerate() {
-        let key: Vec<String> = c
-            .levels
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != x_axis)
-            .map(|(_, l)| l.clone())
-            .collect();
-        let li = axis
-            .levels
-            .iter()
-            .position(|l| *l == c.levels[x_axis])
-            .unwrap_or(0);
-        let x = position(li, &c.levels[x_axis]);
-        let idx = match series.iter().position(|s| s.0 == key) {
-            Some(i) => i,
-            None => {
-                series.push((
-                    key,
-                    Line {
-                        label: r.series_label(cell, &[x_axis]),
-                        markers: true,
-                        ..Line::default()
-                    },
-                ));
-                series.len() - 1
-            }
+    let (kept, pooled) = series_axes(r, x_axis);
+    let mut lines: Vec<Line> = Vec::new();
+    for (label, points) in series_runs(r, x_axis, &kept) {
+        let mut line = Line {
+            label,
+            markers: true,
+            ..Line::default()
         };
-        series[idx]
-            .1
-            .points
-            .push((x, ctx.stats[cell].diverged_rate));
+        for (li, runs) in points {
+            let diverged = runs
+                .iter()
+                .filter(|&&run| r.runs[run].summary.status == "diverged")
+                .count();
+            line.points.push((
+                position(li, &axis.levels[li]),
+                diverged as f64 / runs.len().max(1) as f64,
+            ));
+        }
+        lines.push(line);
     }
-    let total = series.len();
+    let total = lines.len();
     let mut plot = Plot::new(
         format!("Divergence against {}", axis.name),
         axis.name.clone(),
         "diverged runs (fraction)",
     );
     plot.note = format!(
-        "fraction of seeds with a NaN or infinite loss or gradient{}",
+        "fraction of runs with a NaN or infinite loss or gradient{}{}",
+        pooled_note(r, &pooled),
         cap_note(MAX_SERIES, total)
     );
-    plot.lines = series.into_iter().take(MAX_SERIES).map(|s| s.1).collect();
+    plot.lines = lines.into_iter().take(MAX_SERIES).collect();
     let xs: Vec<f64> = axis
         .levels
         .iter()

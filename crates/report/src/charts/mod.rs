@@ -135,3 +135,87 @@ pub fn cap_note(shown: usize, total: usize) -> String {
         String::new()
     }
 }
+
+/// The axes that split a chart's lines (besides `x`), and those pooled: the other axes in
+/// sweep order, as many as fit in [`MAX_SERIES`] lines; the rest are pooled (their runs
+/// counted together), and the chart's note says so. A 1,000-variant sweep then still shows one
+/// line per cell rather than ten arbitrary variants.
+pub fn series_axes(results: &crate::Results, x: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut kept = Vec::new();
+    let mut pooled = Vec::new();
+    let mut lines = 1usize;
+    for (i, a) in results.axes.iter().enumerate() {
+        if i == x {
+            continue;
+        }
+        let n = a.levels.len().max(1);
+        if pooled.is_empty() && lines * n <= MAX_SERIES {
+            lines *= n;
+            kept.push(i);
+        } else {
+            pooled.push(i);
+        }
+    }
+    (kept, pooled)
+}
+
+/// "; pooled over model.hidden, train.lr" for a chart's note.
+pub fn pooled_note(results: &crate::Results, pooled: &[usize]) -> String {
+    if pooled.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = pooled
+        .iter()
+        .map(|&i| results.axes[i].name.as_str())
+        .collect();
+    format!("; pooled over {}", names.join(", "))
+}
+
+/// A line's points: (level index on x, runs at that level).
+pub type SeriesPoints = Vec<(usize, Vec<usize>)>;
+
+/// Lines of a chart against axis `x`: for each combination of the kept axes (in level order)
+/// and each level of `x`, the runs of every matching cell.
+pub fn series_runs(
+    results: &crate::Results,
+    x: usize,
+    kept: &[usize],
+) -> Vec<(String, SeriesPoints)> {
+    let mut series: Vec<(Vec<String>, String, SeriesPoints)> = Vec::new();
+    for c in &results.cells {
+        let key: Vec<String> = kept.iter().map(|&i| c.levels[i].clone()).collect();
+        let li = results.axes[x]
+            .levels
+            .iter()
+            .position(|l| *l == c.levels[x])
+            .unwrap_or(0);
+        let idx = match series.iter().position(|s| s.0 == key) {
+            Some(i) => i,
+            None => {
+                let label = if kept.is_empty() {
+                    "all runs".to_string()
+                } else {
+                    kept.iter()
+                        .zip(&key)
+                        .map(|(&i, l)| format!("{}={l}", results.axes[i].short()))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                series.push((key, label, Vec::new()));
+                series.len() - 1
+            }
+        };
+        let points = &mut series[idx].2;
+        match points.iter_mut().find(|(l, _)| *l == li) {
+            Some((_, runs)) => runs.extend(&c.runs),
+            None => points.push((li, c.runs.clone())),
+        }
+    }
+    for s in &mut series {
+        s.2.sort_by_key(|(l, _)| *l);
+    }
+    series
+        .into_iter()
+        .map(|(_, label, points)| (label, points))
+        .collect()
+}

@@ -1,12 +1,15 @@
 //! The final metric against a numeric axis (accuracy against task length), one line per
-//! combination of the other axes, with 95% intervals over seeds as error bars and the task's
+//! combination of the other axes (as many as fit; see [`super::series_axes`]), with 95% intervals over seeds as error bars and the task's
 //! no-learning baselines dashed: where a line meets its baseline, the model learned nothing.
 
 use std::collections::BTreeMap;
 
-use super::{auto_scale, cap_note, unit_range, Line, Plot, MAX_SERIES};
+use super::{
+    auto_scale, cap_note, pooled_note, series_axes, series_runs, unit_range, Line, Plot, MAX_SERIES,
+};
 use crate::metric::{column, label};
 use crate::report::Ctx;
+use crate::stats::Describe;
 
 pub fn plot(ctx: &Ctx, x_axis: usize, metric: &str) -> Plot {
     let r = ctx.results;
@@ -18,55 +21,43 @@ pub fn plot(ctx: &Ctx, x_axis: usize, metric: &str) -> Plot {
             i as f64
         }
     };
-    let mut series: Vec<(Vec<String>, String, Line)> = Vec::new();
-    for (cell, c) in r.cells.iter().enumerate() {
-        let key: Vec<String> = c
-            .levels
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != x_axis)
-            .map(|(_, l)| l.clone())
-            .collect();
-        let level = &c.levels[x_axis];
-        let li = axis.levels.iter().position(|l| l == level).unwrap_or(0);
-        let x = position(li, level);
-        let d = ctx.describe(cell, metric);
-        if d.n == 0 {
-            continue;
-        }
-        let idx = match series.iter().position(|s| s.0 == key) {
-            Some(i) => i,
-            None => {
-                let label = r.series_label(cell, &[x_axis]);
-                series.push((
-                    key,
-                    label.clone(),
-                    Line {
-                        label,
-                        markers: true,
-                        ..Line::default()
-                    },
-                ));
-                series.len() - 1
-            }
+    let (kept, pooled) = series_axes(r, x_axis);
+    let mut lines: Vec<Line> = Vec::new();
+    for (label, points) in series_runs(r, x_axis, &kept) {
+        let mut line = Line {
+            label,
+            markers: true,
+            ..Line::default()
         };
-        let line = &mut series[idx].2;
-        line.points.push((x, d.mean));
-        if d.half_width.is_finite() {
-            line.whiskers.push((x, d.ci_low(), d.ci_high()));
+        for (li, runs) in points {
+            let values: Vec<f64> = runs
+                .iter()
+                .filter_map(|&run| r.runs[run].summary.value(metric))
+                .collect();
+            let d = Describe::of(&values);
+            if d.n == 0 {
+                continue;
+            }
+            let x = position(li, &axis.levels[li]);
+            line.points.push((x, d.mean));
+            if d.half_width.is_finite() {
+                line.whiskers.push((x, d.ci_low(), d.ci_high()));
+            }
         }
+        lines.push(line);
     }
-    let total = series.len();
+    let total = lines.len();
     let mut plot = Plot::new(
         format!("{} against {}", label(metric), axis.name),
         axis.name.clone(),
         label(metric),
     );
     plot.note = format!(
-        "mean over seeds, bars: 95% CI{}",
+        "mean over seeds, bars: 95% CI{}{}",
+        pooled_note(r, &pooled),
         cap_note(MAX_SERIES, total)
     );
-    plot.lines = series.into_iter().take(MAX_SERIES).map(|s| s.2).collect();
+    plot.lines = lines.into_iter().take(MAX_SERIES).collect();
 
     // Baselines reported for this metric, averaged per level (they may depend on the level:
     // the copy task's memoryless loss falls with T).
