@@ -161,6 +161,7 @@ fn failed(store: &Store, run: &Run, device: Device, error: String) -> Summary {
         device: device::name(device),
         rnnlab: env!("CARGO_PKG_VERSION").to_string(),
         libtorch: LIBTORCH_VERSION.to_string(),
+        cpu: crate::summary::cpu_name(),
     };
     // A failure to record the failure leaves the run without summary: it runs again next time.
     let _ = store.write_summary(&summary);

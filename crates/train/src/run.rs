@@ -220,6 +220,7 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
         device: device::name(ctx.device),
         rnnlab: env!("CARGO_PKG_VERSION").to_string(),
         libtorch: LIBTORCH_VERSION.to_string(),
+        cpu: crate::summary::cpu_name(),
     };
     ctx.store.write_summary(&summary)?;
     Ok(summary)

@@ -61,4 +61,21 @@ pub struct Summary {
     pub device: String,
     pub rnnlab: String,
     pub libtorch: String,
+    /// The processor the run trained on (`model name` of /proc/cpuinfo), for the report's
+    /// environment section: speeds are only comparable on the same CPU.
+    #[serde(default)]
+    pub cpu: String,
+}
+
+/// The CPU's model name, or "unknown" where /proc/cpuinfo does not say.
+pub fn cpu_name() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|rest| rest.trim_start_matches([' ', '\t', ':']).trim().to_string())
+            })
+        })
+        .unwrap_or_else(|| "unknown".into())
 }

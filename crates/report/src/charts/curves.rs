@@ -2,7 +2,7 @@
 //! a shaded 95% confidence band. Read on the validation split (the one early stopping
 //! watches), else the test split, else the training rows.
 
-use super::{cap_note, unit_range, Line, Plot, MAX_SERIES};
+use super::{cap_note, unit_range, Line, Plot, Scale, MAX_SERIES};
 use crate::frames::CurvePoint;
 use crate::metric::column;
 
@@ -49,5 +49,47 @@ pub fn plot(points: &[CurvePoint], metric: &str, labels: &[String], pooled: &str
     );
     plot.lines = lines.into_iter().take(MAX_SERIES).collect();
     plot.y_range = unit_range(metric);
+    if plot.y_range.is_none() && spans_decades(&plot.lines) {
+        // Losses and errors that fall by orders of magnitude (the adding problem from the 1/6
+        // baseline to 1e-3) are flat lines on a linear axis; a log axis shows the learning.
+        plot.y_scale = Scale::Log10;
+        plot.y_label = format!("{name} ({split}, log scale)");
+        for line in &mut plot.lines {
+            line.band.retain(|(_, low, _)| *low > 0.0);
+        }
+    }
     Some(plot)
+}
+
+/// True when every mean is positive and they span more than two orders of magnitude.
+fn spans_decades(lines: &[Line]) -> bool {
+    let values = lines.iter().flat_map(|l| l.points.iter().map(|(_, y)| *y));
+    let (mut low, mut high) = (f64::INFINITY, 0.0f64);
+    for y in values {
+        if !(y > 0.0) {
+            return false;
+        }
+        low = low.min(y);
+        high = high.max(y);
+    }
+    high > 0.0 && high / low > 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(ys: &[f64]) -> Line {
+        Line {
+            points: ys.iter().enumerate().map(|(i, y)| (i as f64, *y)).collect(),
+            ..Line::default()
+        }
+    }
+
+    #[test]
+    fn a_log_axis_only_for_positive_values_spanning_decades() {
+        assert!(spans_decades(&[line(&[0.17, 0.05]), line(&[0.16, 0.001])]));
+        assert!(!spans_decades(&[line(&[0.17, 0.05])]));
+        assert!(!spans_decades(&[line(&[0.5, 0.0, 0.001])]));
+    }
 }
