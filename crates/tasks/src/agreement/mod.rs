@@ -6,6 +6,8 @@ mod checker;
 mod encode;
 mod file;
 mod grammar;
+#[cfg(test)]
+mod handcrafted;
 mod lexicon;
 
 pub use encode::{Prepared, Unk};
