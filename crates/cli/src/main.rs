@@ -29,6 +29,8 @@ enum Command {
     Check(cmd::report::CheckArgs),
     /// Compare results with a baseline (exit 1 on a regression).
     Compare(cmd::report::CompareArgs),
+    /// Score a saved agreement run on a test file (number-prediction or minimal pairs).
+    Eval(cmd::eval::Args),
     /// Look at the tasks' data.
     #[command(subcommand)]
     Tasks(cmd::tasks::Command),
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => cmd::run::run(args),
         Some(Command::Validate(args)) => cmd::validate::run(args),
         Some(Command::Tasks(command)) => cmd::tasks::run(command),
+        Some(Command::Eval(args)) => cmd::eval::run(args),
         Some(Command::Report(args)) => cmd::report::run_report(&args).map(exit_code),
         Some(Command::Check(args)) => cmd::report::run_check(&args).map(exit_code),
         Some(Command::Compare(args)) => cmd::report::run_compare(&args).map(exit_code),

@@ -18,7 +18,10 @@ pub mod rng;
 mod temporal_order;
 
 pub use adding::Adding;
-pub use agreement::Agreement;
+pub use agreement::{
+    parse_tsv, Agreement, AgreementFile, Answer, FileError, FileItem, FileKind, Prepared, Unk,
+    UnknownWord,
+};
 pub use batch::{Batch, Inputs, Meta, Targets};
 pub use copy::Copy;
 pub use describe::{describe, Example};

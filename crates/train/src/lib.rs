@@ -7,6 +7,7 @@
 mod clip;
 mod data;
 mod error;
+mod eval;
 mod executor;
 mod metrics;
 mod optim;
@@ -16,8 +17,9 @@ mod store;
 mod summary;
 
 pub use error::TrainError;
+pub use eval::{evaluate_file, load_run, EvalError, FileEvaluation, LoadedRun};
 pub use executor::{execute, ExecuteOptions, Observer, Rerun, RunRecord};
-pub use metrics::{Evaluation, MetricsRow};
+pub use metrics::{BreakdownRow, Evaluation, MetricsRow};
 pub use run::{train_run, RunContext};
 pub use shard::Shard;
 pub use store::Store;

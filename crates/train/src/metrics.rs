@@ -124,6 +124,24 @@ impl Evaluation {
             .filter(|b| !b.buckets.is_empty())
             .map(Breakdown::csv)
     }
+
+    /// The rows of `breakdown.csv`, for callers that print or serialise them otherwise.
+    pub fn breakdown_rows(&self) -> Vec<BreakdownRow> {
+        self.breakdown
+            .as_ref()
+            .map_or_else(Vec::new, Breakdown::rows)
+    }
+}
+
+/// One bucket of a breakdown: `by` is the metadata key, `bucket` its value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BreakdownRow {
+    pub by: &'static str,
+    pub bucket: String,
+    pub n: f64,
+    pub accuracy: f64,
+    /// The last-noun heuristic's accuracy on the same examples, where the metadata tells.
+    pub last_noun: Option<f64>,
 }
 
 /// Metadata keys that accuracy is broken down by (agreement: Linzen et al. 2016 report error
@@ -197,15 +215,28 @@ impl Breakdown {
         }
     }
 
+    fn rows(&self) -> Vec<BreakdownRow> {
+        self.buckets
+            .iter()
+            .map(|((key, bucket), (hits, n, last))| BreakdownRow {
+                by: key,
+                bucket: match bucket {
+                    Bucket::Number(v) => v.to_string(),
+                    Bucket::Text(t) => t.clone(),
+                },
+                n: *n,
+                accuracy: hits / n,
+                last_noun: last.map(|l| l / n),
+            })
+            .collect()
+    }
+
     fn csv(&self) -> String {
         let mut out = String::from("by,bucket,n,accuracy,last_noun\n");
-        for ((key, bucket), (hits, n, last)) in &self.buckets {
-            let bucket = match bucket {
-                Bucket::Number(v) => v.to_string(),
-                Bucket::Text(t) => t.clone(),
-            };
-            let last = last.map(|l| format!("{}", l / n)).unwrap_or_default();
-            out.push_str(&format!("{key},{bucket},{n},{},{last}\n", hits / n));
+        for r in self.rows() {
+            let last = r.last_noun.map(|l| format!("{l}")).unwrap_or_default();
+            let (by, bucket, n, accuracy) = (r.by, r.bucket, r.n, r.accuracy);
+            out.push_str(&format!("{by},{bucket},{n},{accuracy},{last}\n"));
         }
         out
     }

@@ -2,10 +2,16 @@
 //! grammar with a real lexicon, controlling what the natural-corpus studies could only
 //! observe: the number of attractors, the distance between subject and verb, whether the
 //! interveners agree among themselves, and the construction (Marvin & Linzen 2018).
-#[cfg(test)]
 mod checker;
+mod encode;
+mod file;
 mod grammar;
+#[cfg(test)]
+mod handcrafted;
 mod lexicon;
+
+pub use encode::{Prepared, Unk};
+pub use file::{parse_tsv, AgreementFile, Answer, FileError, FileItem, FileKind, UnknownWord};
 
 use rnnlab_spec::{AgreementConfig, AgreementForm};
 use serde_json::json;

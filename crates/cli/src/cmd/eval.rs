@@ -1,0 +1,154 @@
+//! `rnnlab eval RUN_DIR --data FILE.tsv`: score a saved agreement run on an external test
+//! file and print the accuracy overall and per bucket, as the run's own breakdown.csv does.
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rnnlab_models::DeviceChoice;
+use rnnlab_tasks::Unk;
+use rnnlab_train::{evaluate_file, load_run, BreakdownRow, FileEvaluation, LoadedRun};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A run folder, results/<sweep>/runs/<id>, trained with `train: { save: true }`.
+    run_dir: PathBuf,
+    /// The test file: `prefix<TAB>sg|pl` lines (number form) or `prefix<TAB>good<TAB>bad`
+    /// (language-model form), optionally followed by attractors, distance, construction.
+    #[arg(long)]
+    data: PathBuf,
+    /// Also write the table here: JSON when the name ends in .json, else CSV.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Lines with words outside the model's vocabulary: `error` lists them and stops,
+    /// `skip` leaves those lines out and says which.
+    #[arg(long, default_value = "error", value_parser = ["error", "skip"])]
+    unk: String,
+    /// Sentences per batch (default: the run's training batch, which reproduces its own test
+    /// evaluation exactly on its own test sentences).
+    #[arg(long)]
+    batch: Option<usize>,
+    /// cpu, cuda or auto (CUDA when libtorch sees a GPU).
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let device = args.device.resolve().map_err(anyhow::Error::msg)?;
+    let run = load_run(&args.run_dir, device)?;
+    let unk = if args.unk == "skip" {
+        Unk::Skip
+    } else {
+        Unk::Error
+    };
+    let scored = evaluate_file(&run, &args.data, unk, args.batch)
+        .with_context(|| format!("scoring run {} on {}", run.config.id(), args.data.display()))?;
+    if scored.skipped_lines > 0 {
+        let words: Vec<String> = scored
+            .skipped
+            .iter()
+            .map(|u| format!("`{}`", u.word))
+            .collect();
+        eprintln!(
+            "left out {} line(s) with words outside the vocabulary: {}",
+            scored.skipped_lines,
+            words.join(", ")
+        );
+    }
+    print!("{}", table(&run, &args.data, &scored));
+    if let Some(out) = &args.out {
+        let text = if out.extension().is_some_and(|e| e == "json") {
+            json(&run, &args.data, &scored)
+        } else {
+            csv(&scored)
+        };
+        std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
+    }
+    Ok(0)
+}
+
+/// The overall row, then the breakdown rows, in breakdown.csv's order.
+fn rows(scored: &FileEvaluation) -> Vec<BreakdownRow> {
+    let overall = BreakdownRow {
+        by: "overall",
+        bucket: "all".into(),
+        n: scored.n as f64,
+        accuracy: scored.accuracy(),
+        last_noun: scored.last_noun,
+    };
+    std::iter::once(overall)
+        .chain(scored.evaluation.breakdown_rows())
+        .collect()
+}
+
+fn describe(run: &LoadedRun) -> String {
+    let c = &run.config;
+    let cell = serde_json::to_value(c.model.cell).map_or_else(|_| "?".into(), |v| v.to_string());
+    let task = serde_json::to_value(&c.task).unwrap_or_default();
+    format!(
+        "run {} ({}, hidden {}, {} layer(s), agreement {} form, seed {})",
+        c.id(),
+        cell.trim_matches('"'),
+        c.model.hidden,
+        c.model.layers,
+        task["form"].as_str().unwrap_or("?"),
+        c.seed
+    )
+}
+
+fn table(run: &LoadedRun, data: &Path, scored: &FileEvaluation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", describe(run));
+    let loss = scored.evaluation.means().get("loss").copied();
+    let _ = writeln!(
+        out,
+        "{}: {} sentences, loss {:.4}\n",
+        data.display(),
+        scored.n,
+        loss.unwrap_or(f64::NAN)
+    );
+    let _ = writeln!(
+        out,
+        "{:<13} {:<24} {:>5} {:>9} {:>10}",
+        "by", "bucket", "n", "accuracy", "last noun"
+    );
+    for r in rows(scored) {
+        let last = r
+            .last_noun
+            .map_or_else(|| "-".into(), |l| format!("{l:.3}"));
+        let _ = writeln!(
+            out,
+            "{:<13} {:<24} {:>5} {:>9.3} {:>10}",
+            r.by, r.bucket, r.n, r.accuracy, last
+        );
+    }
+    out
+}
+
+fn csv(scored: &FileEvaluation) -> String {
+    let mut out = String::from("by,bucket,n,accuracy,last_noun\n");
+    for r in rows(scored) {
+        let last = r.last_noun.map(|l| l.to_string()).unwrap_or_default();
+        let _ = writeln!(out, "{},{},{},{},{last}", r.by, r.bucket, r.n, r.accuracy);
+    }
+    out
+}
+
+fn json(run: &LoadedRun, data: &Path, scored: &FileEvaluation) -> String {
+    let unknown: Vec<serde_json::Value> = scored
+        .skipped
+        .iter()
+        .map(|u| serde_json::json!({ "word": u.word, "lines": u.lines }))
+        .collect();
+    let value = serde_json::json!({
+        "run": run.config.id(),
+        "data": data.display().to_string(),
+        "n": scored.n,
+        "loss": scored.evaluation.means().get("loss"),
+        "accuracy": scored.accuracy(),
+        "last_noun": scored.last_noun,
+        "skipped_lines": scored.skipped_lines,
+        "unknown_words": unknown,
+        "rows": rows(scored),
+    });
+    serde_json::to_string_pretty(&value).expect("plain values serialise") + "\n"
+}
