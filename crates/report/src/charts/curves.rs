@@ -66,7 +66,7 @@ fn spans_decades(lines: &[Line]) -> bool {
     let values = lines.iter().flat_map(|l| l.points.iter().map(|(_, y)| *y));
     let (mut low, mut high) = (f64::INFINITY, 0.0f64);
     for y in values {
-        if !(y > 0.0) {
+        if y.is_nan() || y <= 0.0 {
             return false;
         }
         low = low.min(y);
