@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 mod progress;
+mod table;
 
 /// Benchmark and ablate recurrent networks: run YAML sweeps, report and check the results.
 #[derive(Debug, Parser)]
@@ -23,6 +24,8 @@ enum Command {
     Run(cmd::run::Args),
     /// Check sweep files without running them (exit 2 on any error).
     Validate(cmd::validate::Args),
+    /// Time training steps, data generation and the runner's overhead (see docs/benchmarks.md).
+    Bench(cmd::bench::Args),
     /// Look at the tasks' data.
     #[command(subcommand)]
     Tasks(cmd::tasks::Command),
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => cmd::run::run(args),
         Some(Command::Validate(args)) => cmd::validate::run(args),
         Some(Command::Tasks(command)) => cmd::tasks::run(command),
+        Some(Command::Bench(args)) => cmd::bench::run(args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

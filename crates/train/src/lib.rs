@@ -3,7 +3,9 @@
 //! [`train_run`] trains one [`RunConfig`](rnnlab_spec::RunConfig): data from its task's seeded
 //! generator, a model from its seed, the optimizer, clipping, periodic evaluation, early stop
 //! and divergence handling. [`execute`] runs a sweep's runs on a rayon pool, skipping finished
-//! ones, isolating failures, and writing everything through the [`Store`].
+//! ones, isolating failures, and writing everything through the [`Store`]. [`bench`] times
+//! training steps, batch generation and whole runs for `rnnlab bench`.
+pub mod bench;
 mod clip;
 mod data;
 mod error;
@@ -12,13 +14,15 @@ mod metrics;
 mod optim;
 mod run;
 mod shard;
+mod step;
 mod store;
 mod summary;
 
 pub use error::TrainError;
 pub use executor::{execute, ExecuteOptions, Observer, Rerun, RunRecord};
 pub use metrics::{Evaluation, MetricsRow};
-pub use run::{train_run, RunContext};
+pub use run::{train_run, train_run_profiled, RunContext};
 pub use shard::Shard;
+pub use step::{Phases, Profile};
 pub use store::Store;
 pub use summary::{Status, Summary};
