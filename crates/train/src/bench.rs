@@ -23,6 +23,11 @@ pub struct StepTime {
     pub backward: Duration,
     /// Global norm, clipping and the optimizer update.
     pub optimizer: Duration,
+    /// The whole step on this thread's CPU clock: the wall time minus the time other processes
+    /// held the core. With one intra-op thread libtorch computes on the calling thread, so on
+    /// a shared machine this is the figure that does not depend on the neighbours. None where
+    /// the platform has no thread clock.
+    pub cpu: Option<Duration>,
 }
 
 impl StepTime {
@@ -30,13 +35,27 @@ impl StepTime {
         self.forward + self.backward + self.optimizer
     }
 
-    fn of(p: &Phases) -> Self {
+    fn of(p: &Phases, cpu: Option<Duration>) -> Self {
         Self {
             forward: p.forward,
             backward: p.backward + p.sync,
             optimizer: p.norm + p.clip + p.update,
+            cpu,
         }
     }
+}
+
+/// This thread's CPU time so far.
+#[cfg(unix)]
+fn thread_cpu() -> Option<Duration> {
+    use nix::time::{clock_gettime, ClockId};
+    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).ok()?;
+    Some(Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32))
+}
+
+#[cfg(not(unix))]
+fn thread_cpu() -> Option<Duration> {
+    None
 }
 
 /// Times `repeat` training steps of `model` on one batch of `task` (after `warmup` untimed
@@ -63,11 +82,13 @@ pub fn time_steps(
     let mut times = Vec::with_capacity(repeat);
     for i in 0..warmup + repeat {
         let mut phases = Phases::default();
+        let cpu = thread_cpu();
         let mut laps = Laps::start();
         let (_, norm) = step::gradients(&net, &mut opt, &params, &batch, &mut phases, &mut laps);
         step::update(&mut opt, &params, train, i, norm, &mut phases, &mut laps);
+        let cpu = thread_cpu().zip(cpu).map(|(end, start)| end - start);
         if i >= warmup {
-            times.push(StepTime::of(&phases));
+            times.push(StepTime::of(&phases, cpu));
         }
     }
     Ok(times)

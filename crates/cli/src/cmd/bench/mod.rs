@@ -126,16 +126,17 @@ fn train_config(batch: usize) -> TrainConfig {
     }
 }
 
-const STEP_TITLES: [&str; 7] = [
+const STEP_TITLES: [&str; 8] = [
     "config",
     "ms/step",
     "min–max",
+    "on-CPU ms",
     "forward ms",
     "backward ms",
     "optimizer+clip ms",
     "GFLOP/s",
 ];
-const STEP_NAMES: [&str; 11] = [
+const STEP_NAMES: [&str; 12] = [
     "cell",
     "hidden",
     "length",
@@ -147,6 +148,7 @@ const STEP_NAMES: [&str; 11] = [
     "backward_ms",
     "optimizer_ms",
     "gflops",
+    "cpu_ms",
 ];
 
 /// Times one configuration and returns its markdown and CSV cells, and the median step in ms.
@@ -174,11 +176,13 @@ fn step_row(
         phase(|t| t.backward),
         phase(|t| t.optimizer),
     );
+    let cpu = Spread::of(times.iter().filter_map(|t| t.cpu)).median;
     let gflops = bench::recurrent_flops(model, 10, args.batch, steps) / total.median / 1e6;
     let md = vec![
         name,
         format!("{:.2}", total.median),
         format!("{:.2}–{:.2}", total.min, total.max),
+        format!("{cpu:.2}"),
         format!("{fwd:.2}"),
         format!("{bwd:.2}"),
         format!("{opt:.3}"),
@@ -196,6 +200,7 @@ fn step_row(
         format!("{bwd:.4}"),
         format!("{opt:.4}"),
         format!("{gflops:.3}"),
+        format!("{cpu:.4}"),
     ];
     Ok((md, csv, total.median))
 }
