@@ -10,7 +10,7 @@ use rnnlab_tasks::Split;
 use tch::{nn, Device};
 
 use crate::data::DeviceBatch;
-use crate::step::{self, Laps, Phases, Profile};
+use crate::step::{self, Clock, Laps, Phases, Profile};
 use crate::summary::Summary;
 use crate::{optim, train_run_profiled, RunContext, Store, TrainError};
 
@@ -45,19 +45,6 @@ impl StepTime {
     }
 }
 
-/// This thread's CPU time so far.
-#[cfg(unix)]
-fn thread_cpu() -> Option<Duration> {
-    use nix::time::{clock_gettime, ClockId};
-    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).ok()?;
-    Some(Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32))
-}
-
-#[cfg(not(unix))]
-fn thread_cpu() -> Option<Duration> {
-    None
-}
-
 /// Times `repeat` training steps of `model` on one batch of `task` (after `warmup` untimed
 /// ones, which let the allocator and the optimizer state settle). Every step is a full update,
 /// so the weights move as in training.
@@ -82,11 +69,11 @@ pub fn time_steps(
     let mut times = Vec::with_capacity(repeat);
     for i in 0..warmup + repeat {
         let mut phases = Phases::default();
-        let cpu = thread_cpu();
-        let mut laps = Laps::start();
+        let cpu = step::thread_cpu();
+        let mut laps = Laps::start(Clock::Wall);
         let (_, norm) = step::gradients(&net, &mut opt, &params, &batch, &mut phases, &mut laps);
         step::update(&mut opt, &params, train, i, norm, &mut phases, &mut laps);
-        let cpu = thread_cpu().zip(cpu).map(|(end, start)| end - start);
+        let cpu = step::thread_cpu().zip(cpu).map(|(end, start)| end - start);
         if i >= warmup {
             times.push(StepTime::of(&phases, cpu));
         }
@@ -128,11 +115,13 @@ pub fn time_data(
     Ok(out)
 }
 
-/// Trains `run` into `store` exactly as `rnnlab run` does, and returns where the time went.
+/// Trains `run` into `store` exactly as `rnnlab run` does, and returns where the time went,
+/// measured on `clock`.
 pub fn profile_run(
     run: &Run,
     store: &Store,
     device: Device,
+    clock: Clock,
 ) -> Result<(Summary, Profile), TrainError> {
     let stop = std::sync::atomic::AtomicBool::new(false);
     let ctx = RunContext {
@@ -141,7 +130,7 @@ pub fn profile_run(
         stop: &stop,
         observer: &(),
     };
-    train_run_profiled(run, &ctx)
+    train_run_profiled(run, &ctx, clock)
 }
 
 /// Floating-point operations of the recurrent matrix products in one training step: the

@@ -23,6 +23,6 @@ pub use executor::{execute, ExecuteOptions, Observer, Rerun, RunRecord};
 pub use metrics::{Evaluation, MetricsRow};
 pub use run::{train_run, train_run_profiled, RunContext};
 pub use shard::Shard;
-pub use step::{Phases, Profile};
+pub use step::{Clock, Phases, Profile};
 pub use store::Store;
 pub use summary::{Status, Summary};

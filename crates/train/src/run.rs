@@ -11,7 +11,7 @@ use tch::{nn, Device};
 use crate::data::DeviceBatch;
 use crate::executor::Observer;
 use crate::metrics::{self, Evaluation, MetricsRow};
-use crate::step::{self, Laps, Profile};
+use crate::step::{self, Clock, Laps, Profile};
 use crate::summary::{BaselineScore, Status, Summary};
 use crate::{optim, Store, TrainError};
 
@@ -52,12 +52,18 @@ fn evaluate(model: &Model, set: &[DeviceBatch], mut e: Evaluation) -> Evaluation
 /// `config.yaml`, `metrics.csv` after every evaluation, optional `gradflow.csv`, and
 /// `summary.json` last. Errors are returned; panics propagate (the executor isolates them).
 pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
-    train_run_profiled(run, ctx).map(|(summary, _)| summary)
+    train_run_profiled(run, ctx, Clock::Wall).map(|(summary, _)| summary)
 }
 
-/// [`train_run`], also returning where the time went (for `rnnlab bench --runner`).
-pub fn train_run_profiled(run: &Run, ctx: &RunContext) -> Result<(Summary, Profile), TrainError> {
+/// [`train_run`], also returning where the time went, measured on `clock` (for `rnnlab bench
+/// --runner`). The summary's times are wall-clock whatever the clock.
+pub fn train_run_profiled(
+    run: &Run,
+    ctx: &RunContext,
+    clock: Clock,
+) -> Result<(Summary, Profile), TrainError> {
     let start = Instant::now();
+    let began = clock.now();
     let mut profile = Profile::default();
     let cfg = &run.config;
     let tc = &cfg.train;
@@ -85,10 +91,10 @@ pub fn train_run_profiled(run: &Run, ctx: &RunContext) -> Result<(Summary, Profi
     let mut gradflow = String::new();
     let (mut status, mut steps_to_solve, mut done) = (Status::Completed, None, 0);
     let (mut loss_sum, mut norm_sum, mut clipped, mut since) = (0.0, 0.0, 0usize, 0usize);
-    profile.setup = start.elapsed();
+    profile.setup = clock.now().saturating_sub(began);
 
-    let loop_start = Instant::now();
-    let mut laps = Laps::start();
+    let loop_start = clock.now();
+    let mut laps = Laps::start(clock);
     let phases = &mut profile.phases;
     for step in 0..tc.steps {
         if ctx.stop.load(Ordering::Relaxed) {
@@ -118,7 +124,7 @@ pub fn train_run_profiled(run: &Run, ctx: &RunContext) -> Result<(Summary, Profi
         (loss_sum, norm_sum, since) = (loss_sum + loss, norm_sum + norm, since + 1);
 
         if done % tc.eval_every == 0 || done == tc.steps {
-            let eval_start = Instant::now();
+            let eval_start = clock.now();
             let elapsed_s = start.elapsed().as_secs_f64();
             rows.push(MetricsRow {
                 step: done,
@@ -152,7 +158,7 @@ pub fn train_run_profiled(run: &Run, ctx: &RunContext) -> Result<(Summary, Profi
             }
             ctx.store.write_metrics(&run.id, columns, &rows)?;
             ctx.observer.evaluated(run, done, tc.steps, &means);
-            profile.eval += eval_start.elapsed();
+            profile.eval += clock.now().saturating_sub(eval_start);
             if let Some(c) = &cfg.stop.solved {
                 if means.get(&c.metric).is_some_and(|v| c.met(*v)) {
                     steps_to_solve = Some(done);
@@ -162,9 +168,9 @@ pub fn train_run_profiled(run: &Run, ctx: &RunContext) -> Result<(Summary, Profi
             }
         }
     }
-    profile.loop_time = loop_start.elapsed();
+    profile.loop_time = clock.now().saturating_sub(loop_start);
     profile.steps = done;
-    let finish_start = Instant::now();
+    let finish_start = clock.now();
     let wall_s = start.elapsed().as_secs_f64();
     let mut final_ = BTreeMap::new();
     if matches!(status, Status::Completed | Status::Solved) {
@@ -235,7 +241,7 @@ pub fn train_run_profiled(run: &Run, ctx: &RunContext) -> Result<(Summary, Profi
         libtorch: LIBTORCH_VERSION.to_string(),
     };
     ctx.store.write_summary(&summary)?;
-    profile.finish = finish_start.elapsed();
+    profile.finish = clock.now().saturating_sub(finish_start);
     Ok((summary, profile))
 }
 

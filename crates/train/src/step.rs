@@ -1,8 +1,10 @@
 //! One training step, cut into the phases that `rnnlab bench` and the runner profile report.
 //!
 //! The trainer and the benchmark call these same functions, so the benchmark times exactly the
-//! code a run executes. Each phase ends with one `Instant::now()` (tens of nanoseconds), which is
-//! why the laps are always taken rather than behind a flag.
+//! code a run executes. Each phase ends with one reading of the wall clock (tens of
+//! nanoseconds), which is why the laps are always taken rather than behind a flag; the
+//! profiler may read the thread's CPU clock instead (a system call, about a microsecond).
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use rnnlab_models::Model;
@@ -48,21 +50,87 @@ impl Phases {
     }
 }
 
+/// Which clock the laps read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    /// Wall-clock time. Default: what a user waits for.
+    #[default]
+    Wall,
+    /// This thread's CPU time: the wall time minus the time other processes held the core. With
+    /// one intra-op thread libtorch computes on the calling thread, so on a shared machine this
+    /// is the figure that does not depend on the neighbours. Reads as zero where the platform
+    /// has no thread clock.
+    Cpu,
+}
+
+impl Clock {
+    /// The time since an arbitrary origin fixed per clock (and per thread for `Cpu`).
+    pub fn now(self) -> Duration {
+        static ORIGIN: OnceLock<Instant> = OnceLock::new();
+        match self {
+            Clock::Wall => ORIGIN.get_or_init(Instant::now).elapsed(),
+            Clock::Cpu => thread_cpu().unwrap_or_default(),
+        }
+    }
+}
+
+/// This thread's CPU time so far.
+#[cfg(unix)]
+pub fn thread_cpu() -> Option<Duration> {
+    use nix::time::{clock_gettime, ClockId};
+    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).ok()?;
+    Some(Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32))
+}
+
+#[cfg(not(unix))]
+pub fn thread_cpu() -> Option<Duration> {
+    None
+}
+
 /// A stopwatch that hands out the time since its previous lap.
 #[derive(Debug)]
-pub struct Laps(Instant);
+pub struct Laps {
+    clock: Clock,
+    last: Duration,
+    /// The cost of one reading of the clock, taken off every lap: reading the CPU clock is a
+    /// system call of a microsecond or two, which would otherwise be charged to whichever
+    /// phase the lap closes and inflate the small ones.
+    cost: Duration,
+}
 
 impl Laps {
-    pub fn start() -> Self {
-        Self(Instant::now())
+    pub fn start(clock: Clock) -> Self {
+        Self {
+            clock,
+            last: clock.now(),
+            cost: reading_cost(clock),
+        }
     }
 
     pub fn lap(&mut self) -> Duration {
-        let now = Instant::now();
-        let d = now - self.0;
-        self.0 = now;
+        let now = self.clock.now();
+        let d = now.saturating_sub(self.last).saturating_sub(self.cost);
+        self.last = now;
         d
     }
+}
+
+/// The mean cost of one clock reading, measured once per process and clock.
+fn reading_cost(clock: Clock) -> Duration {
+    static WALL: OnceLock<Duration> = OnceLock::new();
+    static CPU: OnceLock<Duration> = OnceLock::new();
+    let cell = match clock {
+        Clock::Wall => &WALL,
+        Clock::Cpu => &CPU,
+    };
+    *cell.get_or_init(|| {
+        const N: u32 = 1000;
+        let start = clock.now();
+        for _ in 0..N {
+            std::hint::black_box(clock.now());
+        }
+        clock.now().saturating_sub(start) / N
+    })
 }
 
 /// Forward, loss and backward on `batch`. Returns the loss and the global gradient norm before

@@ -55,6 +55,16 @@ pub struct Args {
     /// where its time went, instead of the grid.
     #[arg(long, value_name = "SWEEP")]
     runner: Option<PathBuf>,
+    /// The clock of the --runner breakdown: `cpu` (this thread's CPU time, which leaves out the
+    /// time other processes held the core) or `wall`.
+    #[arg(long, value_enum, default_value = "cpu")]
+    clock: ClockArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ClockArg {
+    Wall,
+    Cpu,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {

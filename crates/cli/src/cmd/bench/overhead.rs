@@ -6,10 +6,10 @@ use std::time::Duration;
 use anyhow::Context;
 use rnnlab_spec::{Cell, ModelConfig, TaskConfig};
 use rnnlab_train::bench::{self, Spread, StepTime};
-use rnnlab_train::{Profile, Store};
+use rnnlab_train::{Clock, Profile, Store};
 use tch::Device;
 
-use super::{copy_task, train_config, Args};
+use super::{copy_task, train_config, Args, ClockArg};
 use crate::table::Table;
 
 /// Each long-dependency task at `--length` (default 1000) time steps: the time to generate a
@@ -109,7 +109,11 @@ pub fn runner(args: &Args, sweep: &Path) -> anyhow::Result<Option<Table>> {
     let dir = std::env::temp_dir().join(format!("rnnlab-bench-{}", std::process::id()));
     let store = Store::open(&dir, "")?;
     eprintln!("  training run {} of {}", run.id, sweep.display());
-    let outcome = bench::profile_run(&run, &store, Device::Cpu);
+    let clock = match args.clock {
+        ClockArg::Wall => Clock::Wall,
+        ClockArg::Cpu => Clock::Cpu,
+    };
+    let outcome = bench::profile_run(&run, &store, Device::Cpu, clock);
     let _ = std::fs::remove_dir_all(&dir);
     let (summary, profile) = outcome?;
     let cfg = &run.config;
@@ -122,13 +126,30 @@ pub fn runner(args: &Args, sweep: &Path) -> anyhow::Result<Option<Table>> {
         args.warmup,
         args.repeat.max(100),
     )?;
-    let pure = Spread::of(pure.iter().map(StepTime::total)).median;
-    Ok(Some(profile_table(
-        &profile,
-        summary.steps_per_s,
-        pure,
-        summary.status.name(),
-    )))
+    let pure = match clock {
+        Clock::Wall => Spread::of(pure.iter().map(StepTime::total)).median,
+        Clock::Cpu => Spread::of(pure.iter().filter_map(|t| t.cpu)).median,
+    };
+    let mut table = profile_table(&profile, summary.steps_per_s, pure, summary.status.name());
+    let clock = match clock {
+        Clock::Wall => "wall clock",
+        Clock::Cpu => "thread CPU clock",
+    };
+    table.push(
+        vec![
+            format!("(phases measured on the {clock})"),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+        vec![
+            format!("clock: {clock}"),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+    );
+    Ok(Some(table))
 }
 
 fn profile_table(p: &Profile, steps_per_s: f64, pure_ms: f64, status: &str) -> Table {
@@ -202,6 +223,9 @@ fn profile_table(p: &Profile, steps_per_s: f64, pure_ms: f64, status: &str) -> T
         ),
         1e3 / steps_per_s,
     );
-    note("the same step timed alone (bench, median)".into(), pure_ms);
+    note(
+        "the same step timed alone on one batch (bench, median, same clock)".into(),
+        pure_ms,
+    );
     table
 }
