@@ -95,6 +95,9 @@ def time_steps(cell, hidden, steps, args):
         opt.zero_grad()
         loss.backward()
         loss.item()
+        # Free the step's graph here, as rnnlab does, rather than when the next forward
+        # replaces `loss` (which would charge it to the next step's forward).
+        del loss
         t2 = time.perf_counter()
         norm = nn.utils.clip_grad_norm_(params, 1.0)
         norm.item()

@@ -4,7 +4,9 @@
 //! against the fused LSTM, the cost of generating data next to a step, and the runner's own
 //! overhead on a whole run of a sweep. Everything runs on the CPU with `--threads` intra-op
 //! threads (default 1) so that figures are comparable between machines and with
-//! `scripts/bench/pytorch_step.py`, which prints the step grid for PyTorch eager.
+//! `scripts/bench/pytorch_step.py`, which prints the step grid for PyTorch eager. The grid
+//! shows each step on the wall clock and on the thread's CPU clock, because the machines this
+//! runs on are often shared. docs/benchmarks.md records the figures and how to reproduce them.
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -77,21 +79,29 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         "rnnlab bench: cpu, {} intra-op thread(s), batch {}, {} warm-up + {} timed steps",
         args.threads, args.batch, args.warmup, args.repeat
     );
-    let any = args.ablations || args.data || args.runner.is_some();
-    if !any {
-        print!("{}", grid(&args)?.render(args.format));
+    // Sections print as they finish; markdown tables are separated by a blank line.
+    let mut printed = 0;
+    let mut emit = |table: Table| {
+        if printed > 0 && args.format == Format::Markdown {
+            println!();
+        }
+        print!("{}", table.render(args.format));
+        printed += 1;
+    };
+    if !(args.ablations || args.data || args.runner.is_some()) {
+        emit(grid(&args)?);
     }
     if args.ablations {
-        print!("{}", ablations(&args)?.render(args.format));
+        emit(ablations(&args)?);
     }
     if args.data {
-        print!("{}", overhead::data(&args)?.render(args.format));
+        emit(overhead::data(&args)?);
     }
     if let Some(sweep) = &args.runner {
         let Some(table) = overhead::runner(&args, sweep)? else {
             return Ok(2);
         };
-        print!("{}", table.render(args.format));
+        emit(table);
     }
     Ok(0)
 }
@@ -161,7 +171,8 @@ const STEP_NAMES: [&str; 12] = [
     "cpu_ms",
 ];
 
-/// Times one configuration and returns its markdown and CSV cells, and the median step in ms.
+/// Times one configuration and returns its markdown and CSV cells, and the median step in ms
+/// (on the CPU clock where there is one, else the wall clock).
 fn step_row(
     model: &ModelConfig,
     steps: usize,
@@ -212,7 +223,8 @@ fn step_row(
         format!("{gflops:.3}"),
         format!("{cpu:.4}"),
     ];
-    Ok((md, csv, total.median))
+    let ms = if cpu.is_nan() { total.median } else { cpu };
+    Ok((md, csv, ms))
 }
 
 fn step_table(extra: Option<(&'static str, &'static str)>) -> Table {
@@ -242,7 +254,8 @@ fn grid(args: &Args) -> anyhow::Result<Table> {
     Ok(table)
 }
 
-/// The fused LSTM first, then each gate ablation (unrolled), with its time relative to it.
+/// The fused LSTM first, then each gate ablation (unrolled), with its time relative to it (on
+/// the CPU clock, so that a busy spell during one row does not decide the ratio).
 fn ablations(args: &Args) -> anyhow::Result<Table> {
     let mut table = step_table(Some(("× lstm", "vs_lstm")));
     let cells = [
