@@ -4,7 +4,5 @@
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${RNNLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rnnlab}"
 eval "$("$root/scripts/setup" --print-env)"
-# LOCAL TO THIS WORKTREE (set by the lead; do not commit): worktrees sharing one target dir
-# silently build each other's sources (cargo's fingerprints are path-relative).
-export CARGO_TARGET_DIR=/root/.cache/rnnlab/target-bench
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$cache/target}"
 command -v cargo >/dev/null || { echo "rnnlab: cargo is needed (https://rustup.rs)" >&2; exit 1; }
