@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 mod progress;
+mod table;
 
 /// Benchmark and ablate recurrent networks: run YAML sweeps, report and check the results.
 #[derive(Debug, Parser)]
@@ -31,6 +32,8 @@ enum Command {
     Compare(cmd::report::CompareArgs),
     /// Score a saved agreement run on a test file (number-prediction or minimal pairs).
     Eval(cmd::eval::Args),
+    /// Time training steps, data generation and the runner's overhead (see docs/benchmarks.md).
+    Bench(cmd::bench::Args),
     /// Look at the tasks' data.
     #[command(subcommand)]
     Tasks(cmd::tasks::Command),
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Some(Command::Report(args)) => cmd::report::run_report(&args).map(exit_code),
         Some(Command::Check(args)) => cmd::report::run_check(&args).map(exit_code),
         Some(Command::Compare(args)) => cmd::report::run_compare(&args).map(exit_code),
+        Some(Command::Bench(args)) => cmd::bench::run(args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

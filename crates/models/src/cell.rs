@@ -46,36 +46,77 @@ pub struct Weights {
     pub peephole: Option<Tensor>,
 }
 
-/// One step. `xw` is the input's share of the gates, `x W_ih^T + b_ih`, computed for the whole
-/// sequence at once before the loop.
-pub fn step(cell: Cell, w: &Weights, xw: &Tensor, state: &State) -> State {
-    let hw = state.h.matmul(&w.w_hh.tr()) + &w.b_hh;
-    match cell {
-        Cell::RnnTanh => State {
-            h: (xw + hw).tanh(),
-            c: None,
-        },
-        Cell::RnnRelu => State {
-            h: (xw + hw).relu(),
-            c: None,
-        },
-        Cell::Gru => {
-            let x = xw.chunk(3, -1);
-            let h = hw.chunk(3, -1);
-            let r = (&x[0] + &h[0]).sigmoid();
-            let z = (&x[1] + &h[1]).sigmoid();
-            let n = (&x[2] + r * &h[2]).tanh();
-            // h' = (1 - z) n + z h, PyTorch's GRU.
-            State {
-                h: &n + z * (&state.h - &n),
-                c: None,
-            }
+/// A direction's weights laid out for a loop of steps. The transposed recurrent matrix, the
+/// peephole rows and (outside GRU) the recurrent bias are prepared once per sequence: done inside
+/// the step, each would be an extra op and autograd node at every time step, and on the unrolled
+/// path the per-op cost, not arithmetic, is what the time goes to.
+#[derive(Debug)]
+pub struct Unrolled<'a> {
+    cell: Cell,
+    w: &'a Weights,
+    w_hh_t: Tensor,
+    /// Peepholes to i and f (from c_{t-1}) and to o (from c_t), each `[H]`.
+    peephole: Option<Vec<Tensor>>,
+}
+
+impl<'a> Unrolled<'a> {
+    pub fn new(cell: Cell, w: &'a Weights) -> Self {
+        Self {
+            cell,
+            w,
+            w_hh_t: w.w_hh.tr(),
+            peephole: w.peephole.as_ref().map(|p| p.unbind(0)),
         }
-        _ => lstm_step(cell, w, &(xw + hw), state),
+    }
+
+    /// The input's share of the gates for a whole sequence `[B, T, I] -> [B, T, G·H]`:
+    /// `x W_ih^T + b_ih`, plus `b_hh` for the cells that add it straight to the gates (GRU
+    /// multiplies its recurrent share, bias included, by the reset gate, so it keeps `b_hh` in
+    /// the step).
+    pub fn input_share(&self, x: &Tensor) -> Tensor {
+        let xw = x.linear(&self.w.w_ih, Some(&self.w.b_ih));
+        if self.cell == Cell::Gru {
+            xw
+        } else {
+            xw + &self.w.b_hh
+        }
+    }
+
+    /// One step, from the step's slice of [`Unrolled::input_share`].
+    pub fn step(&self, xw: &Tensor, state: &State) -> State {
+        match self.cell {
+            Cell::RnnTanh => State {
+                h: xw.addmm(&state.h, &self.w_hh_t).tanh(),
+                c: None,
+            },
+            Cell::RnnRelu => State {
+                h: xw.addmm(&state.h, &self.w_hh_t).relu(),
+                c: None,
+            },
+            Cell::Gru => {
+                let hw = self.w.b_hh.addmm(&state.h, &self.w_hh_t);
+                let x = xw.chunk(3, -1);
+                let h = hw.chunk(3, -1);
+                let r = (&x[0] + &h[0]).sigmoid();
+                let z = (&x[1] + &h[1]).sigmoid();
+                let n = (&x[2] + r * &h[2]).tanh();
+                // h' = (1 - z) n + z h, PyTorch's GRU.
+                State {
+                    h: &n + z * (&state.h - &n),
+                    c: None,
+                }
+            }
+            _ => lstm_step(
+                self.cell,
+                self.peephole.as_deref(),
+                &xw.addmm(&state.h, &self.w_hh_t),
+                state,
+            ),
+        }
     }
 }
 
-fn lstm_step(cell: Cell, w: &Weights, gates: &Tensor, state: &State) -> State {
+fn lstm_step(cell: Cell, peephole: Option<&[Tensor]>, gates: &Tensor, state: &State) -> State {
     let c = state.c.as_ref().expect("LSTM state carries c");
     let g = gates.chunk(blocks(cell) as i64, -1);
     let (i, f, cand, o) = match cell {
@@ -86,9 +127,9 @@ fn lstm_step(cell: Cell, w: &Weights, gates: &Tensor, state: &State) -> State {
             Some(&g[3]),
         ),
         Cell::LstmPeephole => {
-            let p = w.peephole.as_ref().expect("peephole weights");
-            let i = (&g[0] + c * p.get(0)).sigmoid();
-            let f = (&g[1] + c * p.get(1)).sigmoid();
+            let p = peephole.expect("peephole weights");
+            let i = (&g[0] + c * &p[0]).sigmoid();
+            let f = (&g[1] + c * &p[1]).sigmoid();
             (i, Some(f), g[2].tanh(), Some(&g[3]))
         }
         Cell::LstmNoForget => (g[0].sigmoid(), None, g[1].tanh(), Some(&g[2])),
@@ -107,7 +148,7 @@ fn lstm_step(cell: Cell, w: &Weights, gates: &Tensor, state: &State) -> State {
     };
     let o = match (cell, o) {
         (Cell::LstmPeephole, Some(o)) => {
-            Some((o + &c_next * w.peephole.as_ref().expect("peephole").get(2)).sigmoid())
+            Some((o + &c_next * &peephole.expect("peephole weights")[2]).sigmoid())
         }
         (_, Some(o)) => Some(o.sigmoid()),
         (_, None) => None,

@@ -80,14 +80,15 @@ impl Layer {
         self.merge_directions(out)
     }
 
-    /// The unrolled path: a loop of [`cell::step`]s. With `record`, every h_t of every direction
+    /// The unrolled path: a loop of [`cell::Unrolled::step`]s. With `record`, every h_t of every direction
     /// is pushed (direction-major, then t in time order) so that gradients w.r.t. them can be
     /// taken: the full BPTT gradient ∂L/∂h_t, which the fused kernel does not expose.
     pub fn seq_unrolled(&self, x: &Tensor, mut record: Option<&mut Vec<Tensor>>) -> Tensor {
         let (b, t) = (x.size()[0], x.size()[1]);
         let mut outputs = Vec::with_capacity(self.directions.len());
         for (d, w) in self.directions.iter().enumerate() {
-            let xw = x.matmul(&w.w_ih.tr()) + &w.b_ih;
+            let unrolled = cell::Unrolled::new(self.cell, w);
+            let xw = unrolled.input_share(x);
             let zeros = Tensor::zeros([b, self.hidden as i64], (x.kind(), x.device()));
             let mut state = State {
                 c: cell::has_memory(self.cell).then(|| zeros.zeros_like()),
@@ -96,7 +97,7 @@ impl Layer {
             let mut hs: Vec<Tensor> = Vec::with_capacity(t as usize);
             for k in 0..t {
                 let time = if d == 0 { k } else { t - 1 - k };
-                state = cell::step(self.cell, w, &xw.select(1, time), &state);
+                state = unrolled.step(&xw.select(1, time), &state);
                 hs.push(state.h.shallow_clone());
             }
             if d == 1 {

@@ -103,11 +103,13 @@ impl Model {
         };
         let h = self.stack.run(&x, train, mode, &dropout);
         let h = dropout(h);
+        // `linear` is nn.Linear's op: the bias add folds into one addmm, forward and backward,
+        // instead of a matmul plus a separate broadcast add over every step.
         let last = match self.readout {
-            Readout::PerStep => return h.matmul(&self.head_w.tr()) + &self.head_b,
+            Readout::PerStep => return h.linear(&self.head_w, Some(&self.head_b)),
             Readout::LastClass | Readout::LastValue => self.final_states(&h),
         };
-        let y = last.matmul(&self.head_w.tr()) + &self.head_b;
+        let y = last.linear(&self.head_w, Some(&self.head_b));
         match self.readout {
             Readout::LastValue => y.squeeze_dim(1),
             _ => y,

@@ -3,7 +3,9 @@
 //! [`train_run`] trains one [`RunConfig`](rnnlab_spec::RunConfig): data from its task's seeded
 //! generator, a model from its seed, the optimizer, clipping, periodic evaluation, early stop
 //! and divergence handling. [`execute`] runs a sweep's runs on a rayon pool, skipping finished
-//! ones, isolating failures, and writing everything through the [`Store`].
+//! ones, isolating failures, and writing everything through the [`Store`]. [`bench`] times
+//! training steps, batch generation and whole runs for `rnnlab bench`.
+pub mod bench;
 mod clip;
 mod data;
 mod error;
@@ -13,6 +15,7 @@ mod metrics;
 mod optim;
 mod run;
 mod shard;
+mod step;
 mod store;
 mod summary;
 
@@ -20,7 +23,8 @@ pub use error::TrainError;
 pub use eval::{evaluate_file, load_run, EvalError, FileEvaluation, LoadedRun};
 pub use executor::{execute, ExecuteOptions, Observer, Rerun, RunRecord};
 pub use metrics::{BreakdownRow, Evaluation, MetricsRow};
-pub use run::{train_run, RunContext};
+pub use run::{train_run, train_run_profiled, RunContext};
 pub use shard::Shard;
+pub use step::{Clock, Phases, Profile};
 pub use store::Store;
 pub use summary::{Status, Summary};

@@ -11,8 +11,9 @@ use tch::{nn, Device};
 use crate::data::DeviceBatch;
 use crate::executor::Observer;
 use crate::metrics::{self, Evaluation, MetricsRow};
+use crate::step::{self, Clock, Laps, Profile};
 use crate::summary::{BaselineScore, Status, Summary};
-use crate::{clip, optim, Store, TrainError};
+use crate::{optim, Store, TrainError};
 
 /// What a run needs besides its config: where to compute, where to write, whom to tell, and
 /// the flag that asks it to stop (Ctrl-C).
@@ -51,7 +52,19 @@ fn evaluate(model: &Model, set: &[DeviceBatch], mut e: Evaluation) -> Evaluation
 /// `config.yaml`, `metrics.csv` after every evaluation, optional `gradflow.csv`, and
 /// `summary.json` last. Errors are returned; panics propagate (the executor isolates them).
 pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
+    train_run_profiled(run, ctx, Clock::Wall).map(|(summary, _)| summary)
+}
+
+/// [`train_run`], also returning where the time went, measured on `clock` (for `rnnlab bench
+/// --runner`). The summary's times are wall-clock whatever the clock.
+pub fn train_run_profiled(
+    run: &Run,
+    ctx: &RunContext,
+    clock: Clock,
+) -> Result<(Summary, Profile), TrainError> {
     let start = Instant::now();
+    let began = clock.now();
+    let mut profile = Profile::default();
     let cfg = &run.config;
     let tc = &cfg.train;
     ctx.store.begin(run)?;
@@ -78,37 +91,39 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
     let mut gradflow = String::new();
     let (mut status, mut steps_to_solve, mut done) = (Status::Completed, None, 0);
     let (mut loss_sum, mut norm_sum, mut clipped, mut since) = (0.0, 0.0, 0usize, 0usize);
+    profile.setup = clock.now().saturating_sub(began);
 
+    let loop_start = clock.now();
+    let mut laps = Laps::start(clock);
+    let phases = &mut profile.phases;
     for step in 0..tc.steps {
         if ctx.stop.load(Ordering::Relaxed) {
             status = Status::Interrupted;
             break;
         }
-        let batch = DeviceBatch::new(
-            task.batch(Split::Train, step as u64, tc.batch),
-            task.as_ref(),
-            ctx.device,
-        );
+        let _ = laps.lap();
+        let arrays = task.batch(Split::Train, step as u64, tc.batch);
+        phases.data += laps.lap();
+        let batch = DeviceBatch::new(arrays, task.as_ref(), ctx.device);
+        phases.tensors += laps.lap();
         if tc.probe_every.is_some_and(|k| step % k == 0) {
             let flow = probe::measure(&model, &batch.x, |y| metrics::loss(y, &batch));
             append_gradflow(&mut gradflow, step, &flow);
+            phases.probe += laps.lap();
         }
-        let loss = metrics::loss(&model.forward(&batch.x, true), &batch);
-        opt.zero_grad();
-        loss.backward();
-        let loss = loss.double_value(&[]);
-        let norm = clip::global_norm(&params);
+        let (loss, norm) = step::gradients(&model, &mut opt, &params, &batch, phases, &mut laps);
         done = step + 1;
         if !loss.is_finite() || !norm.is_finite() {
             status = Status::Diverged;
             break;
         }
-        clipped += usize::from(clip::apply(&tc.clip, &params, norm));
-        opt.set_lr(optim::rate(tc, step));
-        opt.step();
+        clipped += usize::from(step::update(
+            &mut opt, &params, tc, step, norm, phases, &mut laps,
+        ));
         (loss_sum, norm_sum, since) = (loss_sum + loss, norm_sum + norm, since + 1);
 
         if done % tc.eval_every == 0 || done == tc.steps {
+            let eval_start = clock.now();
             let elapsed_s = start.elapsed().as_secs_f64();
             rows.push(MetricsRow {
                 step: done,
@@ -142,6 +157,7 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
             }
             ctx.store.write_metrics(&run.id, columns, &rows)?;
             ctx.observer.evaluated(run, done, tc.steps, &means);
+            profile.eval += clock.now().saturating_sub(eval_start);
             if let Some(c) = &cfg.stop.solved {
                 if means.get(&c.metric).is_some_and(|v| c.met(*v)) {
                     steps_to_solve = Some(done);
@@ -151,6 +167,9 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
             }
         }
     }
+    profile.loop_time = clock.now().saturating_sub(loop_start);
+    profile.steps = done;
+    let finish_start = clock.now();
     let wall_s = start.elapsed().as_secs_f64();
     let mut final_ = BTreeMap::new();
     if matches!(status, Status::Completed | Status::Solved) {
@@ -223,7 +242,8 @@ pub fn train_run(run: &Run, ctx: &RunContext) -> Result<Summary, TrainError> {
         cpu: crate::summary::cpu_name(),
     };
     ctx.store.write_summary(&summary)?;
-    Ok(summary)
+    profile.finish = clock.now().saturating_sub(finish_start);
+    Ok((summary, profile))
 }
 
 fn row(
