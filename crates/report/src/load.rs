@@ -357,19 +357,9 @@ fn read_params(path: &Path) -> Result<Vec<(String, String)>, ReportError> {
     Ok(map.iter().map(|(k, v)| (scalar(k), scalar(v))).collect())
 }
 
-/// A YAML scalar as the text params.json would hold (`lstm`, `100`, `0.5`, `true`).
-pub(crate) fn scalar(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => "null".into(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .replace('\n', " "),
-    }
-}
+/// A YAML scalar as the text params.json holds: the spec's own rendering, so levels read back
+/// from results match the ones the sweep expanded to.
+pub(crate) use rnnlab_spec::yaml_scalar as scalar;
 
 fn order_levels(name: &str, mut levels: Vec<String>, sweep: &Sweep) -> Axis {
     let numbers: Option<Vec<f64>> = levels.iter().map(|l| l.parse::<f64>().ok()).collect();
