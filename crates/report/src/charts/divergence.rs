@@ -2,19 +2,15 @@
 //! question of Pascanu, Mikolov & Bengio 2013 is at which thresholds training stays finite.
 //! One line per combination of the other axes.
 
-use super::{auto_scale, cap_note, pooled_note, series_axes, series_runs, Line, Plot, MAX_SERIES};
+use super::{
+    cap_note, level_axis, level_position, pooled_note, series_axes, series_runs, Line, Plot,
+    MAX_SERIES,
+};
 use crate::report::Ctx;
 
 pub fn plot(ctx: &Ctx, x_axis: usize) -> Plot {
     let r = ctx.results;
     let axis = &r.axes[x_axis];
-    let position = |i: usize, level: &str| -> f64 {
-        if axis.numeric {
-            level.parse().unwrap_or(f64::NAN)
-        } else {
-            i as f64
-        }
-    };
     let (kept, pooled) = series_axes(r, x_axis);
     let mut lines: Vec<Line> = Vec::new();
     for (label, points) in series_runs(r, x_axis, &kept) {
@@ -29,7 +25,7 @@ pub fn plot(ctx: &Ctx, x_axis: usize) -> Plot {
                 .filter(|&&run| r.runs[run].summary.status == "diverged")
                 .count();
             line.points.push((
-                position(li, &axis.levels[li]),
+                level_position(axis, li),
                 diverged as f64 / runs.len().max(1) as f64,
             ));
         }
@@ -47,16 +43,7 @@ pub fn plot(ctx: &Ctx, x_axis: usize) -> Plot {
         cap_note(MAX_SERIES, total)
     );
     plot.lines = lines.into_iter().take(MAX_SERIES).collect();
-    let xs: Vec<f64> = axis
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| position(i, l))
-        .collect();
-    if axis.numeric {
-        plot.x_scale = auto_scale(&xs);
-    }
-    plot.x_ticks = Some(xs.into_iter().zip(axis.levels.iter().cloned()).collect());
+    level_axis(&mut plot, axis);
     plot.y_range = Some((0.0, 1.0));
     plot
 }

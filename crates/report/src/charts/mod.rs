@@ -127,6 +127,28 @@ pub fn auto_scale(values: &[f64]) -> Scale {
     }
 }
 
+/// Where level `i` of `axis` sits on a chart's x axis: its value when the axis is numeric, its
+/// index otherwise.
+pub fn level_position(axis: &crate::load::Axis, i: usize) -> f64 {
+    if axis.numeric {
+        axis.levels[i].parse().unwrap_or(f64::NAN)
+    } else {
+        i as f64
+    }
+}
+
+/// An x axis over `axis`'s levels: one tick per level, labelled as in the sweep, on a log scale
+/// when a numeric axis spans 20× or more.
+pub fn level_axis(plot: &mut Plot, axis: &crate::load::Axis) {
+    let xs: Vec<f64> = (0..axis.levels.len())
+        .map(|i| level_position(axis, i))
+        .collect();
+    if axis.numeric {
+        plot.x_scale = auto_scale(&xs);
+    }
+    plot.x_ticks = Some(xs.into_iter().zip(axis.levels.iter().cloned()).collect());
+}
+
 /// "first 10 of 24 variants shown" when a chart leaves some out.
 pub fn cap_note(shown: usize, total: usize) -> String {
     if total > shown {

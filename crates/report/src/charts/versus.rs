@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    auto_scale, cap_note, pooled_note, series_axes, series_runs, unit_range, Line, Plot, MAX_SERIES,
+    cap_note, level_axis, level_position, pooled_note, series_axes, series_runs, unit_range, Line,
+    Plot, MAX_SERIES,
 };
 use crate::metric::{column, label};
 use crate::report::Ctx;
@@ -14,13 +15,6 @@ use crate::stats::Describe;
 pub fn plot(ctx: &Ctx, x_axis: usize, metric: &str) -> Plot {
     let r = ctx.results;
     let axis = &r.axes[x_axis];
-    let position = |i: usize, level: &str| -> f64 {
-        if axis.numeric {
-            level.parse().unwrap_or(f64::NAN)
-        } else {
-            i as f64
-        }
-    };
     let (kept, pooled) = series_axes(r, x_axis);
     let mut lines: Vec<Line> = Vec::new();
     for (label, points) in series_runs(r, x_axis, &kept) {
@@ -38,7 +32,7 @@ pub fn plot(ctx: &Ctx, x_axis: usize, metric: &str) -> Plot {
             if d.n == 0 {
                 continue;
             }
-            let x = position(li, &axis.levels[li]);
+            let x = level_position(axis, li);
             line.points.push((x, d.mean));
             if d.half_width.is_finite() {
                 line.whiskers.push((x, d.ci_low(), d.ci_high()));
@@ -84,22 +78,13 @@ pub fn plot(ctx: &Ctx, x_axis: usize, metric: &str) -> Plot {
             label: format!("baseline: {name}"),
             points: per_level
                 .iter()
-                .map(|(li, (sum, n))| (position(*li, &axis.levels[*li]), sum / *n as f64))
+                .map(|(li, (sum, n))| (level_position(axis, *li), sum / *n as f64))
                 .collect(),
             baseline: true,
             ..Line::default()
         });
     }
-    let xs: Vec<f64> = axis
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| position(i, l))
-        .collect();
-    if axis.numeric {
-        plot.x_scale = auto_scale(&xs);
-    }
-    plot.x_ticks = Some(xs.into_iter().zip(axis.levels.iter().cloned()).collect());
+    level_axis(&mut plot, axis);
     plot.y_range = unit_range(metric);
     plot
 }
