@@ -47,6 +47,14 @@ pub trait Exporter {
     fn export(&self, table: &Table) -> String;
 }
 
+/// The header and every row, each rendered by `line` and ended by a newline.
+fn lines(table: &Table, line: impl Fn(&[String]) -> String) -> String {
+    std::iter::once(&table.header)
+        .chain(&table.rows)
+        .map(|cells| line(cells) + "\n")
+        .collect()
+}
+
 /// RFC 4180 CSV: cells with a comma, quote or newline are quoted.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Csv;
@@ -68,13 +76,7 @@ impl Exporter for Csv {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        let mut out = line(&table.header);
-        out.push('\n');
-        for row in &table.rows {
-            out.push_str(&line(row));
-            out.push('\n');
-        }
-        out
+        lines(table, line)
     }
 }
 
@@ -134,13 +136,7 @@ impl Exporter for Plain {
                 .collect();
             parts.join("  ").trim_end().to_string()
         };
-        let mut out = line(&table.header);
-        out.push('\n');
-        for row in &table.rows {
-            out.push_str(&line(row));
-            out.push('\n');
-        }
-        out
+        lines(table, line)
     }
 }
 

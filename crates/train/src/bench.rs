@@ -61,11 +61,7 @@ pub fn time_steps(
     let net = Model::new(&vs.root(), model, &task.shape(), 1);
     let mut opt = optim::build(&vs, train).map_err(|e| TrainError::Options(e.to_string()))?;
     let params = vs.trainable_variables();
-    let batch = DeviceBatch::new(
-        task.batch(Split::Train, 0, train.batch),
-        task.as_ref(),
-        device,
-    );
+    let batch = DeviceBatch::for_training(task.batch(Split::Train, 0, train.batch), device);
     let mut times = Vec::with_capacity(repeat);
     for i in 0..warmup + repeat {
         let mut phases = Phases::default();
@@ -103,7 +99,7 @@ pub fn time_data(
         let start = Instant::now();
         let arrays = task.batch(Split::Train, i as u64, batch);
         let generated = start.elapsed();
-        let b = DeviceBatch::new(arrays, task.as_ref(), device);
+        let b = DeviceBatch::for_training(arrays, device);
         let made = start.elapsed() - generated;
         drop(b);
         // The first batch pays for first-touch page faults; leave it out like a warm-up step.

@@ -31,7 +31,29 @@ pub enum DeviceTargets {
 }
 
 impl DeviceBatch {
-    pub fn new(batch: Batch, task: &dyn Task, device: Device) -> Self {
+    /// A batch for evaluation: inputs, targets, the forced-choice rows of tasks scored that way,
+    /// and the metadata that breakdowns read.
+    pub fn new(mut batch: Batch, task: &dyn Task, device: Device) -> Self {
+        let choices = task.choices(&batch).map(|cs| {
+            let flat: Vec<i64> = cs
+                .iter()
+                .flat_map(|c| [c.step as i64, c.good, c.bad])
+                .collect();
+            Tensor::from_slice(&flat)
+                .view([batch.size as i64, 3])
+                .to_device(device)
+        });
+        let meta = std::mem::take(&mut batch.meta);
+        Self {
+            choices,
+            meta,
+            ..Self::for_training(batch, device)
+        }
+    }
+
+    /// A batch for a training step: inputs and the loss's targets only. Forced-choice rows and
+    /// metadata serve evaluation alone, so the hot path does not build them.
+    pub fn for_training(batch: Batch, device: Device) -> Self {
         let (b, t) = (batch.size as i64, batch.steps as i64);
         let x = match &batch.inputs {
             Inputs::Dense { values, channels } => {
@@ -60,19 +82,12 @@ impl DeviceBatch {
                     .to_device(device),
             ),
         };
-        let choices = task.choices(&batch).map(|cs| {
-            let flat: Vec<i64> = cs
-                .iter()
-                .flat_map(|c| [c.step as i64, c.good, c.bad])
-                .collect();
-            Tensor::from_slice(&flat).view([b, 3]).to_device(device)
-        });
         Self {
             x: x.to_device(device),
             target,
             size: batch.size,
-            choices,
-            meta: batch.meta,
+            choices: None,
+            meta: Vec::new(),
         }
     }
 }

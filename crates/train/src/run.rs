@@ -104,7 +104,7 @@ pub fn train_run_profiled(
         let _ = laps.lap();
         let arrays = task.batch(Split::Train, step as u64, tc.batch);
         phases.data += laps.lap();
-        let batch = DeviceBatch::new(arrays, task.as_ref(), ctx.device);
+        let batch = DeviceBatch::for_training(arrays, ctx.device);
         phases.tensors += laps.lap();
         if tc.probe_every.is_some_and(|k| step % k == 0) {
             let flow = probe::measure(&model, &batch.x, |y| metrics::loss(y, &batch));
