@@ -5,6 +5,7 @@ use tch::{nn, Kind, Tensor};
 
 use crate::cell::{self, State, Weights};
 use crate::init;
+use crate::lengths::Lengths;
 
 /// A recurrent layer in PyTorch's layout, batch-first: `[B, T, I] -> [B, T, D*H]` (or `[B, T,
 /// H]` when the two directions are summed).
@@ -50,45 +51,61 @@ impl Layer {
         )
     }
 
-    /// The training path: the fused kernel where there is one, else the unrolled loop.
-    pub fn seq(&self, x: &Tensor, train: bool) -> Tensor {
+    /// The training path: the fused kernel where there is one, else the unrolled loop. The
+    /// backward direction is the forward kernel over the input reversed within each example's
+    /// length, reversed back (see [`Lengths`]).
+    pub fn seq(&self, x: &Tensor, lengths: &Lengths, train: bool) -> Tensor {
         if !self.is_fused() {
-            return self.seq_unrolled(x, None);
+            return self.seq_unrolled(x, lengths, None);
         }
-        let (b, dirs, h) = (
-            x.size()[0],
-            self.directions.len() as i64,
-            self.hidden as i64,
-        );
-        let h0 = Tensor::zeros([dirs, b, h], (x.kind(), x.device()));
-        let params: Vec<&Tensor> = self
+        let outputs: Vec<Tensor> = self
             .directions
             .iter()
-            .flat_map(|w| [&w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh])
+            .enumerate()
+            .map(|(d, w)| {
+                if d == 0 {
+                    self.fused(x, w, train)
+                } else {
+                    lengths.reverse(&self.fused(&lengths.reverse(x), w, train))
+                }
+            })
             .collect();
-        let bi = dirs == 2;
-        let out = match self.cell {
-            Cell::Lstm => {
-                x.lstm(&[&h0, &h0], &params, true, 1, 0.0, train, bi, true)
-                    .0
-            }
-            Cell::Gru => x.gru(&h0, &params, true, 1, 0.0, train, bi, true).0,
-            Cell::RnnTanh => x.rnn_tanh(&h0, &params, true, 1, 0.0, train, bi, true).0,
-            Cell::RnnRelu => x.rnn_relu(&h0, &params, true, 1, 0.0, train, bi, true).0,
-            _ => unreachable!(),
-        };
-        self.merge_directions(out)
+        self.merge_directions(Tensor::cat(&outputs, 2))
     }
 
-    /// The unrolled path: a loop of [`cell::Unrolled::step`]s. With `record`, every h_t of every direction
-    /// is pushed (direction-major, then t in time order) so that gradients w.r.t. them can be
-    /// taken: the full BPTT gradient ∂L/∂h_t, which the fused kernel does not expose.
-    pub fn seq_unrolled(&self, x: &Tensor, mut record: Option<&mut Vec<Tensor>>) -> Tensor {
+    /// One direction on libtorch's fused kernel, forward in time.
+    fn fused(&self, x: &Tensor, w: &Weights, train: bool) -> Tensor {
+        let h0 = Tensor::zeros([1, x.size()[0], self.hidden as i64], (x.kind(), x.device()));
+        let params = [&w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh];
+        match self.cell {
+            Cell::Lstm => {
+                x.lstm(&[&h0, &h0], &params, true, 1, 0.0, train, false, true)
+                    .0
+            }
+            Cell::Gru => x.gru(&h0, &params, true, 1, 0.0, train, false, true).0,
+            Cell::RnnTanh => x.rnn_tanh(&h0, &params, true, 1, 0.0, train, false, true).0,
+            Cell::RnnRelu => x.rnn_relu(&h0, &params, true, 1, 0.0, train, false, true).0,
+            _ => unreachable!("only the four classic cells have fused kernels"),
+        }
+    }
+
+    /// The unrolled path: a loop of [`cell::Unrolled::step`]s. With `record`, every h_t of
+    /// every direction is pushed (direction-major, then t in time order; in a padded batch
+    /// the backward direction's states are in reverse reading order) so that gradients
+    /// w.r.t. them can be taken: the full BPTT gradient ∂L/∂h_t, which the fused kernel does
+    /// not expose.
+    pub fn seq_unrolled(
+        &self,
+        x: &Tensor,
+        lengths: &Lengths,
+        mut record: Option<&mut Vec<Tensor>>,
+    ) -> Tensor {
         let (b, t) = (x.size()[0], x.size()[1]);
         let mut outputs = Vec::with_capacity(self.directions.len());
         for (d, w) in self.directions.iter().enumerate() {
             let unrolled = cell::Unrolled::new(self.cell, w);
             let xw = unrolled.input_share(x);
+            let xw = if d == 0 { xw } else { lengths.reverse(&xw) };
             let zeros = Tensor::zeros([b, self.hidden as i64], (x.kind(), x.device()));
             let mut state = State {
                 c: cell::has_memory(self.cell).then(|| zeros.zeros_like()),
@@ -96,17 +113,19 @@ impl Layer {
             };
             let mut hs: Vec<Tensor> = Vec::with_capacity(t as usize);
             for k in 0..t {
-                let time = if d == 0 { k } else { t - 1 - k };
-                state = unrolled.step(&xw.select(1, time), &state);
+                state = unrolled.step(&xw.select(1, k), &state);
                 hs.push(state.h.shallow_clone());
             }
-            if d == 1 {
-                hs.reverse();
-            }
             if let Some(r) = record.as_deref_mut() {
-                r.extend(hs.iter().map(Tensor::shallow_clone));
+                let states = hs.iter().map(Tensor::shallow_clone);
+                if d == 0 {
+                    r.extend(states);
+                } else {
+                    r.extend(states.rev());
+                }
             }
-            outputs.push(Tensor::stack(&hs, 1));
+            let out = Tensor::stack(&hs, 1);
+            outputs.push(if d == 0 { out } else { lengths.reverse(&out) });
         }
         self.merge_directions(Tensor::cat(&outputs, 2))
     }

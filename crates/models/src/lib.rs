@@ -9,12 +9,14 @@ pub mod cell;
 pub mod device;
 pub mod init;
 mod layer;
+mod lengths;
 mod model;
 pub mod probe;
 mod stack;
 
 pub use device::DeviceChoice;
 pub use layer::Layer;
+pub use lengths::Lengths;
 pub use model::Model;
 pub use stack::{Mode, Stack};
 

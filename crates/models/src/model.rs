@@ -6,6 +6,7 @@ use rnnlab_tasks::{Readout, Rng, Shape};
 use tch::{nn, Kind, Tensor};
 
 use crate::init;
+use crate::lengths::Lengths;
 use crate::stack::{Mode, Stack};
 
 /// Inputs a model reads: dense `[B, T, C]` floats, or token ids `[B, T]` (int64).
@@ -74,22 +75,29 @@ impl Model {
         }
     }
 
-    /// Forward pass on the fused kernels. Returns `[B, T, O]` for per-step readouts and
-    /// `[B, O]` for last-step ones (`O = 1` for regression).
-    pub fn forward(&self, x: &Tensor, train: bool) -> Tensor {
-        self.run(x, train, Mode::Fused)
+    /// Forward pass on the fused kernels. `lengths` (`[B]` int64) gives each example's real
+    /// length in a right-padded batch, `None` when all fill the batch. Returns `[B, T, O]` for
+    /// per-step readouts and `[B, O]` for last-step ones (`O = 1` for regression), read at
+    /// each example's last real step.
+    pub fn forward(&self, x: &Tensor, lengths: Option<&Tensor>, train: bool) -> Tensor {
+        self.run(x, lengths, train, Mode::Fused)
     }
 
     /// Forward pass on the unrolled cells, returning every hidden state as well:
     /// `states[layer][d * T + t]` is h_t of direction d (`[B, H]`), a node of the graph, so
     /// that `Tensor::run_backward` can give the full BPTT gradient ∂L/∂h_t.
-    pub fn forward_recorded(&self, x: &Tensor) -> (Tensor, Vec<Vec<Tensor>>) {
+    pub fn forward_recorded(
+        &self,
+        x: &Tensor,
+        lengths: Option<&Tensor>,
+    ) -> (Tensor, Vec<Vec<Tensor>>) {
         let mut states = Vec::new();
-        let y = self.run(x, false, Mode::Record(&mut states));
+        let y = self.run(x, lengths, false, Mode::Record(&mut states));
         (y, states)
     }
 
-    fn run(&self, x: &Tensor, train: bool, mode: Mode) -> Tensor {
+    fn run(&self, x: &Tensor, lengths: Option<&Tensor>, train: bool, mode: Mode) -> Tensor {
+        let lengths = Lengths::new(lengths, x.size()[1]);
         let x = match &self.input {
             Input::Dense => x.shallow_clone(),
             Input::Embedding(table) => Tensor::embedding(table, x, -1, false, false),
@@ -101,13 +109,13 @@ impl Model {
                 t
             }
         };
-        let h = self.stack.run(&x, train, mode, &dropout);
+        let h = self.stack.run(&x, &lengths, train, mode, &dropout);
         let h = dropout(h);
         // `linear` is nn.Linear's op: the bias add folds into one addmm, forward and backward,
         // instead of a matmul plus a separate broadcast add over every step.
         let last = match self.readout {
             Readout::PerStep => return h.linear(&self.head_w, Some(&self.head_b)),
-            Readout::LastClass | Readout::LastValue => self.final_states(&h),
+            Readout::LastClass | Readout::LastValue => self.final_states(&h, &lengths),
         };
         let y = last.linear(&self.head_w, Some(&self.head_b));
         match self.readout {
@@ -116,21 +124,17 @@ impl Model {
         }
     }
 
-    /// The final state of each direction: the forward direction's at the last step, the
-    /// backward direction's at the first step (it has read the whole sequence there).
-    fn final_states(&self, h: &Tensor) -> Tensor {
-        let t = h.size()[1];
-        if !self.bidirectional {
-            return h.select(1, t - 1);
+    /// The final state of each direction: the forward direction's at the example's last step,
+    /// the backward direction's at the first step (it has read the whole example there).
+    fn final_states(&self, h: &Tensor, lengths: &Lengths) -> Tensor {
+        if !self.bidirectional || self.merge_sum {
+            // Summed directions cannot be told apart; read the last step.
+            return lengths.last(h);
         }
         let k = self.hidden as i64;
-        if self.merge_sum {
-            // Summed directions cannot be told apart; read the last step.
-            return h.select(1, t - 1);
-        }
         Tensor::cat(
             &[
-                h.select(1, t - 1).narrow(1, 0, k),
+                lengths.last(h).narrow(1, 0, k),
                 h.select(1, 0).narrow(1, k, k),
             ],
             1,

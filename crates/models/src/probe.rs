@@ -18,9 +18,15 @@ pub struct GradientFlow {
     pub norms: Vec<Vec<Vec<f64>>>,
 }
 
-/// Measures the gradient flow of `loss_of(output)` on input `x`.
-pub fn measure(model: &Model, x: &Tensor, loss_of: impl Fn(&Tensor) -> Tensor) -> GradientFlow {
-    let (y, states) = model.forward_recorded(x);
+/// Measures the gradient flow of `loss_of(output)` on input `x` (examples ending at
+/// `lengths`, as in [`Model::forward`]).
+pub fn measure(
+    model: &Model,
+    x: &Tensor,
+    lengths: Option<&Tensor>,
+    loss_of: impl Fn(&Tensor) -> Tensor,
+) -> GradientFlow {
+    let (y, states) = model.forward_recorded(x, lengths);
     let loss = loss_of(&y);
     let flat: Vec<&Tensor> = states.iter().flatten().collect();
     let grads = Tensor::run_backward(&[&loss], &flat, false, false);

@@ -11,6 +11,7 @@ use tch::{nn, Kind, Tensor};
 
 use crate::init;
 use crate::layer::Layer;
+use crate::lengths::Lengths;
 
 /// The learned parts of a layer's skip connection.
 #[derive(Debug)]
@@ -86,11 +87,12 @@ impl Stack {
         self.layers.last().map(Layer::output_width).unwrap_or(0)
     }
 
-    /// Runs the stack over `[B, T, I]`. `between` is applied to every layer's input except the
-    /// first's (dropout between layers).
+    /// Runs the stack over `[B, T, I]` whose examples end where `lengths` says. `between` is
+    /// applied to every layer's input except the first's (dropout between layers).
     pub fn run(
         &self,
         x: &Tensor,
+        lengths: &Lengths,
         train: bool,
         mut mode: Mode,
         between: &dyn Fn(Tensor) -> Tensor,
@@ -109,10 +111,10 @@ impl Stack {
                 _ => below.shallow_clone(),
             };
             let f = match &mut mode {
-                Mode::Fused => layer.seq(&reads, train),
+                Mode::Fused => layer.seq(&reads, lengths, train),
                 Mode::Record(all) => {
                     let mut hs = Vec::new();
-                    let y = layer.seq_unrolled(&reads, Some(&mut hs));
+                    let y = layer.seq_unrolled(&reads, lengths, Some(&mut hs));
                     all.push(hs);
                     y
                 }

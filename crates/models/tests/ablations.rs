@@ -109,7 +109,7 @@ fn unrolled_ablations_follow_their_equations() {
             readout: Readout::PerStep,
         };
         let model = Model::new(&vs.root(), &config, &shape, 7);
-        let (_, states) = model.forward_recorded(&input);
+        let (_, states) = model.forward_recorded(&input, None);
         let want = reference(cell, &vs, &x);
         for (t, h) in states[0].iter().enumerate() {
             let got = values(h);
@@ -124,8 +124,8 @@ fn unrolled_ablations_follow_their_equations() {
             }
         }
         // The training path runs the same unrolled cells.
-        let (fused, _) = model.forward_recorded(&input);
-        let trained = model.forward(&input, false);
+        let (fused, _) = model.forward_recorded(&input, None);
+        let trained = model.forward(&input, None, false);
         assert!(fused.allclose(&trained, 1e-6, 1e-6, false), "{cell:?}");
     }
 }

@@ -122,8 +122,8 @@ fn unrolled_cells_compute_what_the_fused_kernels_compute() {
                 };
                 let vs = nn::VarStore::new(Device::Cpu);
                 let m = Model::new(&vs.root(), &c, &shape(4, 2, Readout::PerStep), 3);
-                let fused = m.forward(&x, false);
-                let (unrolled, states) = m.forward_recorded(&x);
+                let fused = m.forward(&x, None, false);
+                let (unrolled, states) = m.forward_recorded(&x, None);
                 let diff = (&fused - &unrolled).abs().max().double_value(&[]);
                 assert!(
                     diff < 1e-5,
@@ -131,6 +131,60 @@ fn unrolled_cells_compute_what_the_fused_kernels_compute() {
                 );
                 assert_eq!(states.len(), 2);
                 assert_eq!(states[0].len(), if bidirectional { 14 } else { 7 });
+            }
+        }
+    }
+}
+
+/// Right-pads `rows` (`[t_i, C]` each) with garbage, not zeros, so that any read of the
+/// padding shows; returns the batch and the lengths.
+fn padded(rows: &[Tensor], steps: i64) -> (Tensor, Tensor) {
+    let c = rows[0].size()[1];
+    let filled: Vec<Tensor> = rows
+        .iter()
+        .map(|r| {
+            let pad = Tensor::full([steps - r.size()[0], c], 7.0, (Kind::Float, Device::Cpu));
+            Tensor::cat(&[r.shallow_clone(), pad], 0)
+        })
+        .collect();
+    let lengths: Vec<i64> = rows.iter().map(|r| r.size()[0]).collect();
+    (Tensor::stack(&filled, 0), Tensor::from_slice(&lengths))
+}
+
+#[test]
+fn a_padded_example_scores_as_it_does_alone() {
+    let rows: Vec<Tensor> = [6, 2, 4]
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| random_input(1, t, 3, 40 + i as u64).squeeze_dim(0))
+        .collect();
+    let (x, lengths) = padded(&rows, 6);
+    for cell in [Cell::Lstm, Cell::Gru, Cell::RnnTanh, Cell::LstmCifg] {
+        for bidirectional in [false, true] {
+            for readout in [Readout::LastClass, Readout::PerStep] {
+                let c = config(cell, 5, 2, bidirectional, Skip::Dense);
+                let vs = nn::VarStore::new(Device::Cpu);
+                let m = Model::new(&vs.root(), &c, &shape(3, 2, readout), 5);
+                let together = m.forward(&x, Some(&lengths), false);
+                let (recorded, _) = m.forward_recorded(&x, Some(&lengths));
+                for (b, row) in rows.iter().enumerate() {
+                    let alone = m.forward(&row.unsqueeze(0), None, false).squeeze_dim(0);
+                    let mine = together.get(b as i64);
+                    let mine = match readout {
+                        Readout::PerStep => mine.narrow(0, 0, row.size()[0]),
+                        _ => mine,
+                    };
+                    let what = format!("{cell:?} bidirectional={bidirectional} {readout:?} #{b}");
+                    let diff = (&mine - &alone).abs().max().double_value(&[]);
+                    assert!(diff < 1e-5, "{what}: fused differs by {diff}");
+                    let mine = recorded.get(b as i64);
+                    let mine = match readout {
+                        Readout::PerStep => mine.narrow(0, 0, row.size()[0]),
+                        _ => mine,
+                    };
+                    let diff = (&mine - &alone).abs().max().double_value(&[]);
+                    assert!(diff < 1e-5, "{what}: unrolled differs by {diff}");
+                }
             }
         }
     }
@@ -192,7 +246,7 @@ fn deep_stacks_train_with_every_skip() {
         let vs = nn::VarStore::new(Device::Cpu);
         let c = config(Cell::Lstm, 8, 8, false, skip);
         let m = Model::new(&vs.root(), &c, &shape(3, 1, Readout::LastValue), 2);
-        let y = m.forward(&x, true);
+        let y = m.forward(&x, None, true);
         assert_eq!(y.size(), vec![4]);
         y.sum(Kind::Float).backward();
         for (name, v) in vs.variables() {
@@ -211,7 +265,7 @@ fn flow(cell: Cell, init: Init, forget_bias: f64, t: i64) -> Vec<f64> {
     };
     let m = Model::new(&vs.root(), &c, &shape(4, 1, Readout::LastValue), 1);
     let x = random_input(16, t, 4, 3);
-    let g = probe::measure(&m, &x, |y| y.pow_tensor_scalar(2).mean(Kind::Float));
+    let g = probe::measure(&m, &x, None, |y| y.pow_tensor_scalar(2).mean(Kind::Float));
     g.norms[0][0].clone()
 }
 

@@ -67,6 +67,7 @@ impl Task for Adding {
                 channels: 2,
             },
             targets: Targets::LastValue { values: targets },
+            lengths: None,
             meta,
         }
     }

@@ -8,6 +8,11 @@ pub struct Batch {
     pub steps: usize,
     pub inputs: Inputs,
     pub targets: Targets,
+    /// Each example's real length when examples differ in length (token tasks pad on the
+    /// right); `None` when every example fills all `steps`. A model reads example `b`'s last
+    /// step at `length(b) - 1` and reverses time within the length for a backward direction,
+    /// so that no output it is scored on has read padding.
+    pub lengths: Option<Vec<usize>>,
     /// Per-example metadata for breakdowns (agreement: attractors, distance, ...).
     pub meta: Vec<Meta>,
 }
@@ -21,7 +26,7 @@ pub enum Inputs {
     /// values and markers).
     Dense { values: Vec<f32>, channels: usize },
     /// Token ids `[size, steps]`, to be embedded; sequences shorter than `steps` are padded
-    /// on the left with id 0, so the last step is always the real last token.
+    /// on the right with id 0 and their lengths are in [`Batch::lengths`].
     Tokens { ids: Vec<i64>, vocab: usize },
 }
 
@@ -35,16 +40,21 @@ pub enum Targets {
         recall: Vec<f32>,
         num_classes: usize,
     },
-    /// A class per example `[size]`, read at the last step.
+    /// A class per example `[size]`, read at the example's last step.
     LastClass {
         classes: Vec<i64>,
         num_classes: usize,
     },
-    /// A real value per example `[size]`, read at the last step.
+    /// A real value per example `[size]`, read at the example's last step.
     LastValue { values: Vec<f32> },
 }
 
 impl Batch {
+    /// Example `b`'s real length: the steps before its padding.
+    pub fn length(&self, b: usize) -> usize {
+        self.lengths.as_ref().map_or(self.steps, |l| l[b])
+    }
+
     /// A 64-bit FNV-1a hash (Fowler, Noll & Vo) of everything in the batch: sizes, inputs,
     /// targets and metadata, in a fixed byte order. Two batches with the same fingerprint are
     /// the same data; golden fingerprints pin each generator's output across releases and
@@ -91,6 +101,10 @@ impl Batch {
                 values.iter().for_each(|v| h.u64(v.to_bits() as u64));
             }
         }
+        if let Some(lengths) = &self.lengths {
+            h.u64(5);
+            lengths.iter().for_each(|&n| h.u64(n as u64));
+        }
         for m in &self.meta {
             h.u64(m.len() as u64);
             for (k, v) in m {
@@ -132,6 +146,7 @@ mod tests {
                 channels: 1,
             },
             targets: Targets::LastValue { values: vec![1.0] },
+            lengths: None,
             meta: vec![Meta::new()],
         }
     }
@@ -148,6 +163,10 @@ mod tests {
         let mut c = a.clone();
         c.targets = Targets::LastValue { values: vec![2.0] };
         assert_ne!(a.fingerprint(), c.fingerprint());
+        let mut d = a.clone();
+        d.lengths = Some(vec![1]);
+        assert_ne!(a.fingerprint(), d.fingerprint());
+        assert_eq!((a.length(0), d.length(0)), (2, 1));
     }
 
     #[test]

@@ -93,6 +93,7 @@ impl Task for Copy {
                 recall,
                 num_classes: k + 1,
             },
+            lengths: None,
             meta: vec![Meta::new(); size],
         }
     }

@@ -4,7 +4,7 @@
 use crate::{Batch, Choice, Targets};
 
 /// Mean cross-entropy of a predictor given as `prob(example, step, class)`, the probability it
-/// gives `class` at `step` (for last-step targets, `step` is `batch.steps - 1`): over masked
+/// gives `class` at `step` (for last-step targets, each example's last real step): over masked
 /// steps for [`Targets::PerStep`], over examples for [`Targets::LastClass`]. `None` for value
 /// targets or an empty mask.
 pub fn cross_entropy(batch: &Batch, prob: impl Fn(usize, usize, i64) -> f64) -> Option<f64> {
@@ -23,7 +23,7 @@ pub fn cross_entropy(batch: &Batch, prob: impl Fn(usize, usize, i64) -> f64) -> 
         }
         Targets::LastClass { classes, .. } => {
             for (b, &c) in classes.iter().enumerate() {
-                sum -= prob(b, batch.steps - 1, c).ln();
+                sum -= prob(b, batch.length(b) - 1, c).ln();
                 count += 1.0;
             }
         }
@@ -119,6 +119,7 @@ mod tests {
                 recall: vec![0.0, 0.0, 1.0, 1.0],
                 num_classes: 4,
             },
+            lengths: None,
             meta: vec![Meta::new()],
         }
     }

@@ -97,6 +97,7 @@ impl Task for TemporalOrder {
                 classes,
                 num_classes: self.classes(),
             },
+            lengths: None,
             meta,
         }
     }

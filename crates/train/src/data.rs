@@ -6,6 +6,8 @@ use tch::{Device, Kind, Tensor};
 #[derive(Debug)]
 pub struct DeviceBatch {
     pub x: Tensor,
+    /// `[B]` int64 real lengths of a right-padded batch; `None` when all fill the batch.
+    pub lengths: Option<Tensor>,
     pub target: DeviceTargets,
     pub size: usize,
     /// For forced-choice scoring (agreement, language-model form): `[B, 3]` int64 rows of
@@ -82,8 +84,13 @@ impl DeviceBatch {
                     .to_device(device),
             ),
         };
+        let lengths = batch.lengths.as_ref().map(|l| {
+            let l: Vec<i64> = l.iter().map(|&n| n as i64).collect();
+            Tensor::from_slice(&l).to_device(device)
+        });
         Self {
             x: x.to_device(device),
+            lengths,
             target,
             size: batch.size,
             choices: None,

@@ -111,11 +111,10 @@ impl FileEvaluation {
 }
 
 /// Scores `run` on the file at `path`, `batch` sentences at a time in file order (default:
-/// the run's training batch). Sentences are left-padded to their batch's longest, as in
-/// training, and the model reads the padding, so grouping matters a little: with the run's
-/// batch size and its test examples in order, the number form reproduces the run's own test
-/// evaluation exactly. The language-model form reads only the prefix, so it matches the
-/// in-sweep scores exactly where those carry no padding (batch 1).
+/// the run's training batch). Sentences are right-padded to their batch's longest and each is
+/// read at its own last word, as in training, so the grouping does not change a score: the
+/// run's own test sentences score as in its test evaluation, and the language-model form,
+/// which reads only the prefix, as the in-sweep forced choice over whole sentences.
 pub fn evaluate_file(
     run: &LoadedRun,
     path: &Path,
@@ -158,7 +157,7 @@ pub fn evaluate_file(
             }
         }
         let b = DeviceBatch::new(b, &agreement, run.vs.device());
-        evaluation.add(&run.model.forward(&b.x, false), &b);
+        evaluation.add(&run.model.forward(&b.x, b.lengths.as_ref(), false), &b);
     }
     Ok(FileEvaluation {
         n: prepared.items.len(),

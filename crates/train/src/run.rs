@@ -43,7 +43,7 @@ fn eval_set(
 fn evaluate(model: &Model, set: &[DeviceBatch], mut e: Evaluation) -> Evaluation {
     let _guard = tch::no_grad_guard();
     for b in set {
-        e.add(&model.forward(&b.x, false), b);
+        e.add(&model.forward(&b.x, b.lengths.as_ref(), false), b);
     }
     e
 }
@@ -107,7 +107,9 @@ pub fn train_run_profiled(
         let batch = DeviceBatch::for_training(arrays, ctx.device);
         phases.tensors += laps.lap();
         if tc.probe_every.is_some_and(|k| step % k == 0) {
-            let flow = probe::measure(&model, &batch.x, |y| metrics::loss(y, &batch));
+            let flow = probe::measure(&model, &batch.x, batch.lengths.as_ref(), |y| {
+                metrics::loss(y, &batch)
+            });
             append_gradflow(&mut gradflow, step, &flow);
             phases.probe += laps.lap();
         }

@@ -143,7 +143,10 @@ pub fn gradients(
     phases: &mut Phases,
     laps: &mut Laps,
 ) -> (f64, f64) {
-    let loss = metrics::loss(&model.forward(&batch.x, true), batch);
+    let loss = metrics::loss(
+        &model.forward(&batch.x, batch.lengths.as_ref(), true),
+        batch,
+    );
     phases.forward += laps.lap();
     opt.zero_grad();
     loss.backward();

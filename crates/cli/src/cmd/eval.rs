@@ -23,8 +23,8 @@ pub struct Args {
     /// `skip` leaves those lines out and says which.
     #[arg(long, default_value = "error", value_parser = ["error", "skip"])]
     unk: String,
-    /// Sentences per batch (default: the run's training batch, which reproduces its own test
-    /// evaluation exactly on its own test sentences).
+    /// Sentences per batch (default: the run's training batch). Only speed depends on it:
+    /// each sentence is read up to its own last word.
     #[arg(long)]
     batch: Option<usize>,
     /// cpu, cuda or auto (CUDA when libtorch sees a GPU).

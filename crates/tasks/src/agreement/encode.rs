@@ -1,5 +1,5 @@
 //! Turning an external file's sentences into the batches the generator would have made from
-//! them: the same ids, left padding, `<s>` handling, targets and metadata, so that a model
+//! them: the same ids, right padding, `<s>` handling, targets and metadata, so that a model
 //! trained on the generator is scored on a file exactly as on its own test split.
 use std::collections::{BTreeMap, HashMap};
 
@@ -8,8 +8,8 @@ use rnnlab_spec::AgreementForm;
 use super::checker::read;
 use super::file::{AgreementFile, Answer, FileError, FileItem, FileKind, UnknownWord};
 use super::lexicon::{Number, NOUNS, VERBS};
-use super::Agreement;
-use crate::{Batch, Inputs, Meta, Targets};
+use super::{pack, Agreement, Row, RowTarget};
+use crate::{Batch, Meta};
 
 /// What to do with lines that hold words outside the vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,7 +102,7 @@ impl Agreement {
     }
 
     /// The batch the generator would make of these sentences (checked by
-    /// [`Agreement::prepare`]): number form, the prefix left-padded with the verb's number
+    /// [`Agreement::prepare`]): number form, the prefix with the verb's number
     /// as the class; language-model form, `<s>` and the prefix with next-token targets, the
     /// verb scored by forced choice at the last step. Metadata the line does not give
     /// (attractors, distance, construction, interveners) is read off the words by the
@@ -115,69 +115,30 @@ impl Agreement {
         let lm = self.language_model();
         let vocab = self.ids();
         let id = |w: &str| *vocab.get(w).unwrap_or_else(|| panic!("`{w}` is unknown"));
-        let rows: Vec<Vec<u32>> = items
-            .iter()
-            .map(|item| {
-                let bos = lm.then_some(self.lexicon.bos);
-                bos.into_iter()
-                    .chain(item.prefix.iter().map(|w| id(w)))
-                    .collect()
-            })
-            .collect();
-        let steps = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let size = items.len();
-        let mut ids = vec![0i64; size * steps];
-        let mut classes = vec![0i64; size * if lm { steps } else { 1 }];
-        let mut mask = vec![0f32; if lm { size * steps } else { 0 }];
-        let mut meta = Vec::with_capacity(size);
-        for (b, (item, row)) in items.iter().zip(&rows).enumerate() {
-            let pad = steps - row.len();
-            let start = b * steps + pad;
-            for (slot, &t) in ids[start..b * steps + steps].iter_mut().zip(row) {
-                *slot = t as i64;
-            }
+        let mut rows = Vec::with_capacity(items.len());
+        let mut meta = Vec::with_capacity(items.len());
+        for item in items {
+            let mut tokens: Vec<u32> = lm.then_some(self.lexicon.bos).into_iter().collect();
+            tokens.extend(item.prefix.iter().map(|w| id(w)));
             let mut m = self.describe_item(item);
-            match &item.answer {
+            m.insert("verb_step", (tokens.len() - 1).to_string());
+            let target = match &item.answer {
                 Answer::Number { plural } => {
                     assert!(!lm, "a number line for a language model");
-                    classes[b] = *plural as i64;
-                    m.insert("verb_step", (steps - 1).to_string());
+                    RowTarget::Class(*plural as i64)
                 }
                 Answer::Pair { good, bad } => {
                     assert!(lm, "a minimal pair for the number form");
-                    // Step j predicts token j + 1: the prefix's next word, then the verb.
-                    let next = row[1..].iter().copied().chain([id(good)]);
-                    for (slot, t) in classes[start..b * steps + steps].iter_mut().zip(next) {
-                        *slot = t as i64;
-                    }
-                    mask[start..b * steps + steps].fill(1.0);
                     m.insert("good_id", id(good).to_string());
                     m.insert("bad_id", id(bad).to_string());
-                    m.insert("verb_step", (steps - 1).to_string());
+                    // Step j predicts token j + 1: the prefix's next word, then the verb.
+                    RowTarget::Next(tokens[1..].iter().copied().chain([id(good)]).collect())
                 }
-            }
+            };
             meta.push(m);
+            rows.push(Row { tokens, target });
         }
-        let n = self.lexicon.words.len();
-        Batch {
-            size,
-            steps,
-            inputs: Inputs::Tokens { ids, vocab: n },
-            targets: if lm {
-                Targets::PerStep {
-                    classes,
-                    mask,
-                    recall: vec![0.0; size * steps],
-                    num_classes: n,
-                }
-            } else {
-                Targets::LastClass {
-                    classes,
-                    num_classes: 2,
-                }
-            },
-            meta,
-        }
+        pack(rows, self.lexicon.words.len(), meta)
     }
 
     /// The generator's metadata keys for a line, as far as the line and its words tell.
@@ -223,7 +184,7 @@ mod tests {
     use rnnlab_spec::AgreementConfig;
 
     use super::*;
-    use crate::{Split, Task};
+    use crate::{Inputs, Split, Targets, Task};
 
     const KEYS: [&str; 7] = [
         "subject",
@@ -245,11 +206,12 @@ mod tests {
         Agreement::new(config, 5).unwrap()
     }
 
+    /// Example `b`'s tokens, without its padding.
     fn row(batch: &Batch, b: usize) -> &[i64] {
         let Inputs::Tokens { ids, .. } = &batch.inputs else {
             panic!("tokens")
         };
-        &ids[b * batch.steps..(b + 1) * batch.steps]
+        &ids[b * batch.steps..b * batch.steps + batch.length(b)]
     }
 
     fn word(t: &Agreement, id: i64) -> String {
@@ -289,7 +251,10 @@ mod tests {
             .collect();
         let ours = t.encode(&items);
         assert_eq!((ours.steps, &ours.inputs), (batch.steps, &batch.inputs));
-        assert_eq!(ours.targets, batch.targets);
+        assert_eq!(
+            (&ours.targets, &ours.lengths),
+            (&batch.targets, &batch.lengths)
+        );
         for (a, b) in ours.meta.iter().zip(&batch.meta) {
             for k in KEYS.iter().chain(&["verb_step"]) {
                 assert_eq!(a.get(k), b.get(k), "{k}");
@@ -298,7 +263,7 @@ mod tests {
     }
 
     #[test]
-    fn language_model_form_reads_the_prefix_and_scores_the_verb_at_the_last_step() {
+    fn language_model_form_reads_the_prefix_and_scores_the_verb_at_its_last_token() {
         let t = task(AgreementForm::LanguageModel);
         let batch = t.batch(Split::Test, 0, 24);
         let items: Vec<FileItem> = (0..batch.size)
@@ -319,10 +284,8 @@ mod tests {
         let ours = t.encode(&items);
         let (theirs, mine) = (t.choices(&batch).unwrap(), t.choices(&ours).unwrap());
         for b in 0..batch.size {
-            let unpadded = |r: &[i64]| r.iter().copied().skip_while(|&i| i == 0).collect();
-            let expected: Vec<i64> = unpadded(&row(&batch, b)[..=theirs[b].step]);
-            assert_eq!(unpadded(row(&ours, b)), expected);
-            assert_eq!(mine[b].step, ours.steps - 1);
+            assert_eq!(row(&ours, b), &row(&batch, b)[..=theirs[b].step]);
+            assert_eq!(mine[b].step, ours.length(b) - 1);
             assert_eq!((mine[b].good, mine[b].bad), (theirs[b].good, theirs[b].bad));
             for k in KEYS {
                 assert_eq!(ours.meta[b].get(k), batch.meta[b].get(k), "{k}");
@@ -332,7 +295,7 @@ mod tests {
         let Targets::PerStep { classes, mask, .. } = &ours.targets else {
             panic!("per step")
         };
-        let last = ours.steps - 1;
+        let last = ours.length(0) - 1;
         assert_eq!(classes[last], mine[0].good);
         assert_eq!(mask[last], 1.0);
         assert_eq!(classes[last - 1], row(&ours, 0)[last]);

@@ -45,10 +45,72 @@ fn home(prefix: &[u32]) -> Split {
     }
 }
 
+/// One sentence as a model reads it: its token ids and what it is scored on.
+struct Row {
+    tokens: Vec<u32>,
+    target: RowTarget,
+}
+
+enum RowTarget {
+    /// Number form: the verb's number, read at the row's last token.
+    Class(i64),
+    /// Language-model form: the next token at every step, as long as the row.
+    Next(Vec<u32>),
+}
+
+/// Packs sentences into a batch padded on the right with id 0 to the longest, with each
+/// row's length, so that a model never reads padding before a step it is scored on. (Left
+/// padding would put the padding before the sentence, and a model's state at the verb would
+/// then depend on how long the other sentences of its batch are.)
+fn pack(rows: Vec<Row>, vocab: usize, meta: Vec<Meta>) -> Batch {
+    let (size, steps) = (rows.len(), rows.iter().map(|r| r.tokens.len()).max());
+    let steps = steps.unwrap_or(0);
+    let lm = rows.iter().any(|r| matches!(r.target, RowTarget::Next(_)));
+    let mut ids = vec![0i64; size * steps];
+    let mut classes = vec![0i64; size * if lm { steps } else { 1 }];
+    let mut mask = vec![0f32; if lm { size * steps } else { 0 }];
+    for (b, row) in rows.iter().enumerate() {
+        let (start, n) = (b * steps, row.tokens.len());
+        for (slot, &id) in ids[start..start + n].iter_mut().zip(&row.tokens) {
+            *slot = id as i64;
+        }
+        match &row.target {
+            RowTarget::Class(c) => classes[b] = *c,
+            RowTarget::Next(next) => {
+                assert_eq!(next.len(), n, "a target per input token");
+                for (slot, &id) in classes[start..start + n].iter_mut().zip(next) {
+                    *slot = id as i64;
+                }
+                mask[start..start + n].fill(1.0);
+            }
+        }
+    }
+    Batch {
+        size,
+        steps,
+        inputs: Inputs::Tokens { ids, vocab },
+        targets: if lm {
+            Targets::PerStep {
+                classes,
+                mask,
+                recall: vec![0.0; size * steps],
+                num_classes: vocab,
+            }
+        } else {
+            Targets::LastClass {
+                classes,
+                num_classes: 2,
+            }
+        },
+        lengths: Some(rows.iter().map(|r| r.tokens.len()).collect()),
+        meta,
+    }
+}
+
 /// Subject-verb agreement.
 ///
 /// - **Number form** (Linzen et al. 2016): the input is the sentence's prefix up to, not
-///   including, the verb, as token ids left-padded with 0; the target (read at the last step)
+///   including, the verb, as token ids right-padded with 0; the target (read at its last token)
 ///   is the verb's number, 0 singular and 1 plural. A bidirectional encoder sees only this
 ///   prefix, so reading the whole input leaks nothing.
 /// - **Language-model form** (Linzen et al. 2016; Gulordava et al. 2018): the input is `<s>`
@@ -160,9 +222,9 @@ impl Task for Agreement {
         let mut rng = Rng::stream(self.seed, &[split_key(split), index]);
         let sampler = self.sampler(split);
         let lm = self.language_model();
-        let mut sequences = Vec::with_capacity(size);
+        let mut rows = Vec::with_capacity(size);
         let mut meta = Vec::with_capacity(size);
-        while sequences.len() < size {
+        while rows.len() < size {
             let plan = sampler.plan(&mut rng);
             let sentence = realise(&plan, &self.lexicon, &mut rng, lm);
             if home(&sentence.prefix) != split {
@@ -178,69 +240,31 @@ impl Task for Agreement {
             m.insert("interveners", plan.interveners().into());
             m.insert("good_id", sentence.good.to_string());
             m.insert("bad_id", sentence.bad.to_string());
-            meta.push(m);
-            let mut ids = Vec::with_capacity(sentence.prefix.len() + sentence.rest.len() + 2);
-            if lm {
-                ids.push(self.lexicon.bos);
-            }
-            ids.extend(&sentence.prefix);
-            if lm {
-                ids.push(sentence.good);
-                ids.extend(&sentence.rest);
-            }
-            sequences.push((ids, plan.subject, sentence.prefix.len()));
-        }
-        // Language model: inputs drop the last token, targets the first.
-        let trim = lm as usize;
-        let steps = sequences
-            .iter()
-            .map(|(s, _, _)| s.len() - trim)
-            .max()
-            .unwrap_or(0);
-        let mut ids = vec![0i64; size * steps];
-        let mut classes = vec![0i64; size * if lm { steps } else { 1 }];
-        let mut mask = vec![0f32; if lm { size * steps } else { 0 }];
-        for (b, ((seq, subject, prefix), m)) in sequences.iter().zip(&mut meta).enumerate() {
-            let n = seq.len() - trim;
-            let pad = steps - n;
-            let row = b * steps + pad;
-            for (slot, &id) in ids[row..row + n].iter_mut().zip(seq) {
-                *slot = id as i64;
-            }
-            let verb_step = if lm {
-                for (slot, &id) in classes[row..row + n].iter_mut().zip(&seq[1..]) {
-                    *slot = id as i64;
+            // Language model: `<s> prefix verb rest`, each step predicting the next token;
+            // the verb is predicted at step `prefix` (step 0 reads `<s>`).
+            let row = if lm {
+                let mut all = vec![self.lexicon.bos];
+                all.extend(&sentence.prefix);
+                all.push(sentence.good);
+                all.extend(&sentence.rest);
+                let next = all.split_off(1);
+                all.extend(&next[..next.len() - 1]);
+                m.insert("verb_step", sentence.prefix.len().to_string());
+                Row {
+                    tokens: all,
+                    target: RowTarget::Next(next),
                 }
-                mask[row..row + n].fill(1.0);
-                // Input step j holds token j of `<s> prefix verb ...` and predicts token
-                // j + 1: the verb, token `prefix + 1`, is predicted at step `prefix`.
-                pad + prefix
             } else {
-                classes[b] = subject.index() as i64;
-                steps - 1
+                m.insert("verb_step", (sentence.prefix.len() - 1).to_string());
+                Row {
+                    tokens: sentence.prefix,
+                    target: RowTarget::Class(plan.subject.index() as i64),
+                }
             };
-            m.insert("verb_step", verb_step.to_string());
+            meta.push(m);
+            rows.push(row);
         }
-        let vocab = self.lexicon.words.len();
-        Batch {
-            size,
-            steps,
-            inputs: Inputs::Tokens { ids, vocab },
-            targets: if lm {
-                Targets::PerStep {
-                    classes,
-                    mask,
-                    recall: vec![0.0; size * steps],
-                    num_classes: vocab,
-                }
-            } else {
-                Targets::LastClass {
-                    classes,
-                    num_classes: 2,
-                }
-            },
-            meta,
-        }
+        pack(rows, self.lexicon.words.len(), meta)
     }
 
     fn baselines(&self) -> Vec<Baseline> {
@@ -311,8 +335,8 @@ impl Task for Agreement {
         let slot = format!("[{good}|*{bad}]");
         let (prefix, sentence) = if let Targets::PerStep { classes, .. } = &batch.targets {
             // The last target is the final token, not in the inputs.
-            words.push(self.word(classes[(i + 1) * steps - 1]));
-            let at = id("verb_step") as usize - (row.iter().filter(|&&t| t == 0).count());
+            words.push(self.word(classes[i * steps + batch.length(i) - 1]));
+            let at = id("verb_step") as usize;
             let prefix = words[..at].join(" ");
             let rest = words[at + 1..].join(" ");
             (prefix.clone(), format!("{prefix} {slot} {rest}"))
