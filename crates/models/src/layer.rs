@@ -51,40 +51,47 @@ impl Layer {
         )
     }
 
-    /// The training path: the fused kernel where there is one, else the unrolled loop. The
-    /// backward direction is the forward kernel over the input reversed within each example's
-    /// length, reversed back (see [`Lengths`]).
+    /// The training path: the fused kernel where there is one, else the unrolled loop. In a
+    /// padded batch the backward direction is the forward kernel over the input reversed
+    /// within each example's length, reversed back (see [`Lengths`]); when every example is
+    /// full length, libtorch's own bidirectional kernel does both directions in one call.
     pub fn seq(&self, x: &Tensor, lengths: &Lengths, train: bool) -> Tensor {
         if !self.is_fused() {
             return self.seq_unrolled(x, lengths, None);
         }
-        let outputs: Vec<Tensor> = self
-            .directions
-            .iter()
-            .enumerate()
-            .map(|(d, w)| {
-                if d == 0 {
-                    self.fused(x, w, train)
-                } else {
-                    lengths.reverse(&self.fused(&lengths.reverse(x), w, train))
-                }
-            })
-            .collect();
-        self.merge_directions(Tensor::cat(&outputs, 2))
+        let out = match (self.directions.as_slice(), lengths) {
+            ([_, _], Lengths::Full { .. }) | ([_], _) => self.fused(x, &self.directions, train),
+            ([forward, backward], Lengths::Padded { .. }) => {
+                let reversed = lengths.reverse(x);
+                let backward = self.fused(&reversed, std::slice::from_ref(backward), train);
+                join(vec![
+                    self.fused(x, std::slice::from_ref(forward), train),
+                    lengths.reverse(&backward),
+                ])
+            }
+            _ => unreachable!("a layer has one or two directions"),
+        };
+        self.merge_directions(out)
     }
 
-    /// One direction on libtorch's fused kernel, forward in time.
-    fn fused(&self, x: &Tensor, w: &Weights, train: bool) -> Tensor {
-        let h0 = Tensor::zeros([1, x.size()[0], self.hidden as i64], (x.kind(), x.device()));
-        let params = [&w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh];
+    /// libtorch's fused kernel over `directions` (one: forward in time; two: forward and
+    /// backward over the whole sequence, concatenated).
+    fn fused(&self, x: &Tensor, directions: &[Weights], train: bool) -> Tensor {
+        let (b, dirs) = (x.size()[0], directions.len() as i64);
+        let h0 = Tensor::zeros([dirs, b, self.hidden as i64], (x.kind(), x.device()));
+        let params: Vec<&Tensor> = directions
+            .iter()
+            .flat_map(|w| [&w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh])
+            .collect();
+        let bi = dirs == 2;
         match self.cell {
             Cell::Lstm => {
-                x.lstm(&[&h0, &h0], &params, true, 1, 0.0, train, false, true)
+                x.lstm(&[&h0, &h0], &params, true, 1, 0.0, train, bi, true)
                     .0
             }
-            Cell::Gru => x.gru(&h0, &params, true, 1, 0.0, train, false, true).0,
-            Cell::RnnTanh => x.rnn_tanh(&h0, &params, true, 1, 0.0, train, false, true).0,
-            Cell::RnnRelu => x.rnn_relu(&h0, &params, true, 1, 0.0, train, false, true).0,
+            Cell::Gru => x.gru(&h0, &params, true, 1, 0.0, train, bi, true).0,
+            Cell::RnnTanh => x.rnn_tanh(&h0, &params, true, 1, 0.0, train, bi, true).0,
+            Cell::RnnRelu => x.rnn_relu(&h0, &params, true, 1, 0.0, train, bi, true).0,
             _ => unreachable!("only the four classic cells have fused kernels"),
         }
     }
@@ -127,7 +134,7 @@ impl Layer {
             let out = Tensor::stack(&hs, 1);
             outputs.push(if d == 0 { out } else { lengths.reverse(&out) });
         }
-        self.merge_directions(Tensor::cat(&outputs, 2))
+        self.merge_directions(join(outputs))
     }
 
     fn merge_directions(&self, out: Tensor) -> Tensor {
@@ -150,6 +157,15 @@ impl Layer {
             })
             .map(Tensor::numel)
             .sum()
+    }
+}
+
+/// The directions' outputs side by side along the feature axis (no copy for one direction).
+fn join(mut outputs: Vec<Tensor>) -> Tensor {
+    if outputs.len() == 1 {
+        outputs.pop().expect("one output")
+    } else {
+        Tensor::cat(&outputs, 2)
     }
 }
 

@@ -159,10 +159,25 @@ fn a_padded_example_scores_as_it_does_alone() {
         .map(|(i, &t)| random_input(1, t, 3, 40 + i as u64).squeeze_dim(0))
         .collect();
     let (x, lengths) = padded(&rows, 6);
-    for cell in [Cell::Lstm, Cell::Gru, Cell::RnnTanh, Cell::LstmCifg] {
-        for bidirectional in [false, true] {
+    let cells = [
+        (Cell::Lstm, Skip::Dense),
+        (Cell::Gru, Skip::Residual),
+        (Cell::RnnTanh, Skip::Highway),
+        (Cell::RnnRelu, Skip::None),
+        (Cell::LstmCifg, Skip::Residual),
+    ];
+    let directions = [
+        (false, Merge::Concat),
+        (true, Merge::Concat),
+        (true, Merge::Sum),
+    ];
+    for (cell, skip) in cells {
+        for (bidirectional, merge) in directions {
             for readout in [Readout::LastClass, Readout::PerStep] {
-                let c = config(cell, 5, 2, bidirectional, Skip::Dense);
+                let c = ModelConfig {
+                    merge,
+                    ..config(cell, 5, 2, bidirectional, skip)
+                };
                 let vs = nn::VarStore::new(Device::Cpu);
                 let m = Model::new(&vs.root(), &c, &shape(3, 2, readout), 5);
                 let together = m.forward(&x, Some(&lengths), false);
@@ -174,7 +189,8 @@ fn a_padded_example_scores_as_it_does_alone() {
                         Readout::PerStep => mine.narrow(0, 0, row.size()[0]),
                         _ => mine,
                     };
-                    let what = format!("{cell:?} bidirectional={bidirectional} {readout:?} #{b}");
+                    let what =
+                        format!("{cell:?} {skip:?} {bidirectional} {merge:?} {readout:?} #{b}");
                     let diff = (&mine - &alone).abs().max().double_value(&[]);
                     assert!(diff < 1e-5, "{what}: fused differs by {diff}");
                     let mine = recorded.get(b as i64);

@@ -38,6 +38,14 @@ impl RunConfig {
                  use the task's `form: number`",
             );
         }
+        if self.train.probe_every.is_some() && matches!(self.task, TaskConfig::Agreement(_)) {
+            out.error(
+                "train.probe_every",
+                "the gradient-flow probe measures ‖∂L/∂h_t‖ against the distance from the end \
+                 of a fixed-length sequence, and agreement sentences differ in length; remove \
+                 `probe_every` or probe a copy, adding or temporal_order task",
+            );
+        }
         out.0
     }
 }
@@ -250,6 +258,15 @@ mod tests {
             ..AgreementConfig::default()
         });
         assert_eq!(paths(&c), ["model.bidirectional"]);
+    }
+
+    #[test]
+    fn the_gradient_flow_probe_needs_a_fixed_length_task() {
+        let mut c = config();
+        c.train.probe_every = Some(10);
+        assert!(c.check().is_empty());
+        c.task = TaskConfig::Agreement(AgreementConfig::default());
+        assert_eq!(paths(&c), ["train.probe_every"]);
     }
 
     #[test]

@@ -58,7 +58,7 @@ impl Batch {
     /// A 64-bit FNV-1a hash (Fowler, Noll & Vo) of everything in the batch: sizes, inputs,
     /// targets and metadata, in a fixed byte order. Two batches with the same fingerprint are
     /// the same data; golden fingerprints pin each generator's output across releases and
-    /// machines. Floats are hashed by their bit patterns.
+    /// machines. Floats are hashed by their bit patterns; lengths, when given, are hashed too.
     pub fn fingerprint(&self) -> u64 {
         let mut h = Fnv(0xcbf2_9ce4_8422_2325);
         h.u64(self.size as u64);

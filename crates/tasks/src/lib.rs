@@ -67,9 +67,10 @@ pub struct Shape {
 pub enum Readout {
     /// Cross-entropy at every step where the mask is 1 (copy, language model).
     PerStep,
-    /// Cross-entropy of the last step's output (temporal order, number prediction).
+    /// Cross-entropy of each example's last real step's output (temporal order, number
+    /// prediction).
     LastClass,
-    /// Squared error of the last step's single output (adding).
+    /// Squared error of each example's last real step's single output (adding).
     LastValue,
 }
 
@@ -88,7 +89,8 @@ pub struct Baseline {
 /// `bad` (Linzen et al. 2016; Marvin & Linzen 2018).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Choice {
-    /// The step (0-based, padding included) whose output is read.
+    /// The step (0-based position in the example; padding only ever follows) whose output is
+    /// read.
     pub step: usize,
     /// The class (token id) that should score higher.
     pub good: i64,

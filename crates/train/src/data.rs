@@ -85,6 +85,13 @@ impl DeviceBatch {
             ),
         };
         let lengths = batch.lengths.as_ref().map(|l| {
+            // The model indexes rows with these; a bad one would read another example.
+            assert!(
+                l.len() == batch.size && l.iter().all(|&n| (1..=batch.steps).contains(&n)),
+                "a batch of {} examples of {} steps has lengths {l:?}",
+                batch.size,
+                batch.steps
+            );
             let l: Vec<i64> = l.iter().map(|&n| n as i64).collect();
             Tensor::from_slice(&l).to_device(device)
         });

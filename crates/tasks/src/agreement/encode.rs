@@ -104,7 +104,7 @@ impl Agreement {
     /// The batch the generator would make of these sentences (checked by
     /// [`Agreement::prepare`]): number form, the prefix with the verb's number
     /// as the class; language-model form, `<s>` and the prefix with next-token targets, the
-    /// verb scored by forced choice at the last step. Metadata the line does not give
+    /// verb scored by forced choice at the sentence's last real step. Metadata the line does not give
     /// (attractors, distance, construction, interveners) is read off the words by the
     /// grammar's parser when the prefix is one of the generator's sentences; `last_noun` is
     /// the number of the prefix's last noun.

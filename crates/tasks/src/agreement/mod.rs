@@ -127,8 +127,8 @@ fn pack(rows: Vec<Row>, vocab: usize, meta: Vec<Meta>) -> Batch {
 /// Per-example metadata: `subject` and `last_noun` (`singular` / `plural`), `attractors`,
 /// `distance`, `modifiers`, `construction` (modifier kinds joined by `+`, or `simple`),
 /// `interveners` (`none`, `agree`, `mixed`), `good_id` and `bad_id` (the verb's grammatical
-/// and ungrammatical forms), `verb_step` (the step whose output is scored: the last step in
-/// the number form, the step before the verb in the language-model form).
+/// and ungrammatical forms), `verb_step` (the step whose output is scored: the sentence's
+/// last real step in the number form, the step before the verb in the language-model form).
 ///
 /// Baselines: majority class (1/2: the subject's number is a fair coin) and last noun (the
 /// sequential-recency heuristic behind "The writer of the books are"), whose exact accuracy
