@@ -50,8 +50,15 @@ impl Evaluation {
     /// Adds one batch's loss and metrics.
     pub fn add(&mut self, y: &Tensor, batch: &DeviceBatch) {
         let n = batch.size as f64;
+        // The batch's loss is a mean over what it scores: masked steps for per-step targets,
+        // examples otherwise. Weighting it by the same count makes the total a mean over the
+        // whole set, whatever the grouping (sentences differ in length).
+        let scored = match &batch.target {
+            DeviceTargets::PerStep { mask, .. } => mask.sum(Kind::Float).double_value(&[]),
+            _ => n,
+        };
         let l = loss(y, batch).double_value(&[]);
-        self.push("loss", l * n, n);
+        self.push("loss", l * scored, scored);
         if let Some(choices) = &batch.choices {
             // Forced choice: right when the good class outscores the bad one at the verb.
             let rows = Tensor::arange(batch.size as i64, (Kind::Int64, y.device()));

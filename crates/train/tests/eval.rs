@@ -133,6 +133,13 @@ fn language_model_file_score_equals_the_in_sweep_forced_choice() {
     let scored = evaluate_file(&loaded, &data, Unk::Error, Some(5)).unwrap();
     let (_, accuracy) = in_sweep_test_row(&folder);
     assert_eq!(format!("{}", scored.accuracy()), accuracy);
+    // The loss is a mean over the file's tokens, however the sentences are grouped.
+    let one_by_one = evaluate_file(&loaded, &data, Unk::Error, Some(1)).unwrap();
+    let (a, b) = (
+        one_by_one.evaluation.means()["loss"],
+        scored.evaluation.means()["loss"],
+    );
+    assert!((a - b).abs() < 1e-6, "{a} vs {b}");
     let breakdown = std::fs::read_to_string(folder.join("breakdown.csv")).unwrap();
     assert_eq!(scored.evaluation.breakdown_csv().unwrap(), breakdown);
     // The wrong kind of file for this run is refused, naming both.
