@@ -72,3 +72,41 @@ fn text_is_rasterised_from_the_embedded_font() {
     assert!(a > 200, "title drew {a} dark pixels");
     assert_eq!(b, 0);
 }
+
+/// Four variants over three lengths are 12 lines, more than a chart holds: the lines follow the
+/// variants (what the sweep compares) and the lengths are pooled, whatever the axes' order.
+#[test]
+fn lines_follow_the_variants_when_not_every_axis_fits() {
+    use rnnlab_report::synthetic::{metrics_csv, write_results, Outcome};
+    const SWEEP: &str = r#"name: four-cells
+base:
+  task: { kind: adding, length: 50 }
+  model: { cell: lstm, hidden: 8 }
+  train: { steps: 10, eval_every: 5 }
+variants:
+  a: { model: { cell: rnn_tanh } }
+  b: { model: { cell: rnn_relu } }
+  c: {}
+  d: { model: { cell: gru } }
+grid:
+  task.length: [10, 20, 30]
+"#;
+    let tmp = tempfile::tempdir().unwrap();
+    write_results(tmp.path(), SWEEP, |_| {
+        Some(Outcome {
+            status: "completed".into(),
+            steps: 10,
+            metrics_csv: metrics_csv("mse", 10, 3, |f| 0.2 - 0.1 * f),
+            ..Outcome::default()
+        })
+    })
+    .unwrap();
+    let r = rnnlab_report::Results::load(tmp.path()).unwrap();
+    let name =
+        |axes: &[usize]| -> Vec<String> { axes.iter().map(|&i| r.axes[i].name.clone()).collect() };
+    let (kept, pooled) = charts::series_axes(&r, usize::MAX);
+    assert_eq!(
+        (name(&kept), name(&pooled)),
+        (vec!["variant".to_string()], vec!["task.length".to_string()])
+    );
+}

@@ -158,20 +158,21 @@ pub fn cap_note(shown: usize, total: usize) -> String {
     }
 }
 
-/// The axes that split a chart's lines (besides `x`), and those pooled: the other axes in
-/// sweep order, as many as fit in [`MAX_SERIES`] lines; the rest are pooled (their runs
-/// counted together), and the chart's note says so. A 1,000-variant sweep then still shows one
-/// line per cell rather than ten arbitrary variants.
+/// The axes that split a chart's lines (besides `x`), and those pooled: the other axes,
+/// `variant` first (the variants are what a sweep compares) then in sweep order, as many as fit
+/// in [`MAX_SERIES`] lines; an axis that does not fit is pooled (its runs counted together),
+/// and the chart's note says so. A 1,000-variant sweep then still shows one line per level of
+/// its grid axes rather than ten arbitrary variants.
 pub fn series_axes(results: &crate::Results, x: usize) -> (Vec<usize>, Vec<usize>) {
     let mut kept = Vec::new();
     let mut pooled = Vec::new();
     let mut lines = 1usize;
-    for (i, a) in results.axes.iter().enumerate() {
-        if i == x {
-            continue;
-        }
+    let mut order: Vec<usize> = (0..results.axes.len()).filter(|&i| i != x).collect();
+    order.sort_by_key(|&i| results.axes[i].name != "variant");
+    for i in order {
+        let a = &results.axes[i];
         let n = a.levels.len().max(1);
-        if pooled.is_empty() && lines * n <= MAX_SERIES {
+        if lines * n <= MAX_SERIES {
             lines *= n;
             kept.push(i);
         } else {
