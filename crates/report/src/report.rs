@@ -744,13 +744,23 @@ fn chart(
                 (&owned[..], labels)
             };
             let note = charts::pooled_note(r, &pooled);
-            charts::curves::plot(pts, &m, &labels, &note).map(|p| {
+            // A run that stops early has no later evaluations, so a line's later points average
+            // only the runs still training; say so rather than let a dip read as forgetting.
+            let early = r
+                .runs
+                .iter()
+                .any(|run| matches!(run.summary.status.as_str(), "solved" | "diverged"));
+            charts::curves::plot(pts, &m, &labels, &note).map(|mut p| {
+                if early {
+                    p.note.push_str("; runs that stopped early leave the mean");
+                }
                 let caption = format!(
-                    "Learning curves of `{}` on the {} split, one line per {}: mean over {}, shaded 95% confidence band.",
+                    "Learning curves of `{}` on the {} split, one line per {}: mean over {}, shaded 95% confidence band.{}",
                     column(&m),
                     charts::curves::split(pts).unwrap_or("valid"),
                     if pooled.is_empty() { "variant".to_string() } else { format!("level of {}", kept.iter().map(|&i| format!("`{}`", r.axes[i].name)).collect::<Vec<_>>().join(" × ")) },
                     if pooled.is_empty() { "seeds" } else { "runs" },
+                    if early { " Runs that stopped early (solved or diverged) have no later points: past a run's last evaluation, a line is the mean of the runs still training." } else { "" },
                 );
                 (p, charts::stem(&["curves", column(&m)]), caption)
             })

@@ -73,12 +73,8 @@ fn text_is_rasterised_from_the_embedded_font() {
     assert_eq!(b, 0);
 }
 
-/// Four variants over three lengths are 12 lines, more than a chart holds: the lines follow the
-/// variants (what the sweep compares) and the lengths are pooled, whatever the axes' order.
-#[test]
-fn lines_follow_the_variants_when_not_every_axis_fits() {
-    use rnnlab_report::synthetic::{metrics_csv, write_results, Outcome};
-    const SWEEP: &str = r#"name: four-cells
+/// Four variants over three lengths: 12 lines, more than a chart holds.
+const FOUR_CELLS: &str = r#"name: four-cells
 base:
   task: { kind: adding, length: 50 }
   model: { cell: lstm, hidden: 8 }
@@ -91,16 +87,28 @@ variants:
 grid:
   task.length: [10, 20, 30]
 "#;
-    let tmp = tempfile::tempdir().unwrap();
-    write_results(tmp.path(), SWEEP, |_| {
+
+/// Writes FOUR_CELLS's runs, those of variant `d` solved (stopped early).
+fn write_four_cells(dir: &std::path::Path) {
+    use rnnlab_report::synthetic::{metrics_csv, write_results, Outcome};
+    write_results(dir, FOUR_CELLS, |run| {
+        let solved = run.params.iter().any(|(k, v)| k == "variant" && v == "d");
         Some(Outcome {
-            status: "completed".into(),
+            status: if solved { "solved" } else { "completed" }.into(),
             steps: 10,
             metrics_csv: metrics_csv("mse", 10, 3, |f| 0.2 - 0.1 * f),
             ..Outcome::default()
         })
     })
     .unwrap();
+}
+
+/// The lines follow the variants (what the sweep compares) and the lengths are pooled,
+/// whatever the axes' order.
+#[test]
+fn lines_follow_the_variants_when_not_every_axis_fits() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_four_cells(tmp.path());
     let r = rnnlab_report::Results::load(tmp.path()).unwrap();
     let name =
         |axes: &[usize]| -> Vec<String> { axes.iter().map(|&i| r.axes[i].name.clone()).collect() };
@@ -109,4 +117,16 @@ grid:
         (name(&kept), name(&pooled)),
         (vec!["variant".to_string()], vec!["task.length".to_string()])
     );
+}
+
+/// Curves of a sweep with early-stopped runs say that those runs leave the mean.
+#[test]
+fn curves_say_when_runs_stopped_early() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_four_cells(tmp.path());
+    rnnlab_report::report(tmp.path(), &ReportOptions::default()).unwrap();
+    let md = std::fs::read_to_string(tmp.path().join("report/report.md")).unwrap();
+    assert!(md.contains("Runs that stopped early"), "{md}");
+    let svg = std::fs::read_to_string(tmp.path().join("report/figures/curves-mse.svg")).unwrap();
+    assert!(svg.contains("stopped early"));
 }
