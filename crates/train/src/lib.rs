@@ -26,5 +26,5 @@ pub use metrics::{BreakdownRow, Evaluation, MetricsRow};
 pub use run::{train_run, train_run_profiled, RunContext};
 pub use shard::Shard;
 pub use step::{Clock, Phases, Profile};
-pub use store::Store;
+pub use store::{write_atomic, Store};
 pub use summary::{Status, Summary};

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rnnlab_models::DeviceChoice;
 use rnnlab_tasks::Unk;
-use rnnlab_train::{evaluate_file, load_run, BreakdownRow, FileEvaluation, LoadedRun};
+use rnnlab_train::{
+    evaluate_file, load_run, write_atomic, BreakdownRow, FileEvaluation, LoadedRun,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -61,7 +63,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         } else {
             csv(&scored)
         };
-        std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
+        // Through a temporary file and a rename: an interrupted write leaves no half a table.
+        write_atomic(out, text.as_bytes())?;
     }
     Ok(0)
 }
