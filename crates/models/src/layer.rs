@@ -64,10 +64,8 @@ impl Layer {
             ([forward, backward], Lengths::Padded { .. }) => {
                 let reversed = lengths.reverse(x);
                 let backward = self.fused(&reversed, std::slice::from_ref(backward), train);
-                join(vec![
-                    self.fused(x, std::slice::from_ref(forward), train),
-                    lengths.reverse(&backward),
-                ])
+                let forward = self.fused(x, std::slice::from_ref(forward), train);
+                Tensor::cat(&[forward, lengths.reverse(&backward)], 2)
             }
             _ => unreachable!("a layer has one or two directions"),
         };
