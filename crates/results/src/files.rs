@@ -1,0 +1,232 @@
+//! The CSV files of a run: their headers, their rows, and how a row is written. Readers
+//! (the report's polars scans) take the column names from here.
+use std::path::Path;
+
+use crate::{write_atomic, ResultsError};
+
+/// `metrics.csv`: one row per evaluation, in step order. The task's metric columns (from the
+/// spec's metric catalogue) go between [`METRICS_HEAD`] and [`METRICS_TAIL`].
+pub mod metrics {
+    /// The fixed columns before the task's metrics.
+    pub const HEAD: [&str; 3] = [STEP, SPLIT, LOSS];
+    /// The fixed columns after the task's metrics.
+    pub const TAIL: [&str; 3] = [GRAD_NORM, CLIP_RATE, ELAPSED_S];
+    pub const STEP: &str = "step";
+    /// `train` (running mean since the last row), `valid` or `test`.
+    pub const SPLIT: &str = "split";
+    pub const LOSS: &str = "loss";
+    pub const GRAD_NORM: &str = "grad_norm";
+    pub const CLIP_RATE: &str = "clip_rate";
+    pub const ELAPSED_S: &str = "elapsed_s";
+    /// Columns that hold text, not numbers.
+    pub const TEXT: [&str; 1] = [SPLIT];
+}
+pub use metrics::{HEAD as METRICS_HEAD, TAIL as METRICS_TAIL};
+
+/// `breakdown.csv`: per-bucket accuracy of the final test evaluation, then one column per
+/// heuristic scored on the same examples (agreement: `last_noun`).
+pub mod breakdown {
+    pub const HEADER: [&str; 4] = [BY, BUCKET, N, ACCURACY];
+    /// The metadata key: attractors, distance, construction, interveners, label, position.
+    pub const BY: &str = "by";
+    pub const BUCKET: &str = "bucket";
+    pub const N: &str = "n";
+    pub const ACCURACY: &str = "accuracy";
+    /// The sequential-recency heuristic's accuracy on the same examples.
+    pub const LAST_NOUN: &str = "last_noun";
+    pub const TEXT: [&str; 2] = [BY, BUCKET];
+}
+
+/// `gradflow.csv`: ‖∂L/∂h_t‖ (L2 over the batch) by probed step, layer, direction and time.
+pub mod gradflow {
+    pub const HEADER: [&str; 6] = [STEP, LAYER, DIRECTION, T, DISTANCE, NORM];
+    pub const STEP: &str = "step";
+    pub const LAYER: &str = "layer";
+    /// 0 forward, 1 backward (bidirectional models).
+    pub const DIRECTION: &str = "direction";
+    pub const T: &str = "t";
+    /// Steps between h_t and where the loss is read (for the backward direction, from the
+    /// start of the sequence).
+    pub const DISTANCE: &str = "distance";
+    pub const NORM: &str = "norm";
+}
+
+/// One row of `metrics.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsRow {
+    pub step: usize,
+    pub split: &'static str,
+    pub loss: f64,
+    /// Task metrics, in the header's column order; None where not measured.
+    pub metrics: Vec<Option<f64>>,
+    pub grad_norm: Option<f64>,
+    pub clip_rate: Option<f64>,
+    pub elapsed_s: f64,
+}
+
+/// One row of `breakdown.csv`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BreakdownRow {
+    pub by: String,
+    pub bucket: String,
+    pub n: f64,
+    pub accuracy: f64,
+    /// The last-noun heuristic's accuracy on the same examples, where the metadata tells.
+    pub last_noun: Option<f64>,
+}
+
+/// One row of `gradflow.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GradflowRow {
+    pub step: usize,
+    pub layer: usize,
+    pub direction: usize,
+    pub t: usize,
+    pub distance: usize,
+    pub norm: f64,
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+/// Writes rows as CSV to `path` atomically.
+fn write_csv(
+    path: &Path,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<(), ResultsError> {
+    let csv = |source| ResultsError::Csv {
+        path: path.to_owned(),
+        source,
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(csv)?;
+    for r in rows {
+        w.write_record(&r).map_err(csv)?;
+    }
+    let bytes = w.into_inner().map_err(|e| ResultsError::Io {
+        path: path.to_owned(),
+        source: e.into_error(),
+    })?;
+    write_atomic(path, &bytes)
+}
+
+/// The header of a `metrics.csv` whose task reports `columns` (besides `loss`).
+pub fn metrics_header<'a>(columns: &[&'a str]) -> Vec<&'a str> {
+    let mut header: Vec<&str> = METRICS_HEAD.to_vec();
+    header.extend_from_slice(columns);
+    header.extend_from_slice(&METRICS_TAIL);
+    header
+}
+
+/// Rewrites `metrics.csv` with all rows so far.
+pub fn write_metrics(path: &Path, columns: &[&str], rows: &[MetricsRow]) -> Result<(), ResultsError> {
+    let records = rows.iter().map(|r| {
+        let mut rec = vec![r.step.to_string(), r.split.to_string(), format!("{}", r.loss)];
+        rec.extend(r.metrics.iter().map(|m| num(*m)));
+        rec.extend([num(r.grad_norm), num(r.clip_rate), format!("{:.3}", r.elapsed_s)]);
+        rec
+    });
+    write_csv(path, &metrics_header(columns), records)
+}
+
+/// Writes `breakdown.csv`; the `last_noun` column only when some row has it.
+pub fn write_breakdown(path: &Path, rows: &[BreakdownRow]) -> Result<(), ResultsError> {
+    let with_last = rows.iter().any(|r| r.last_noun.is_some());
+    let mut header = breakdown::HEADER.to_vec();
+    if with_last {
+        header.push(breakdown::LAST_NOUN);
+    }
+    let records = rows.iter().map(|r| {
+        let mut rec = vec![r.by.clone(), r.bucket.clone(), format!("{}", r.n), format!("{}", r.accuracy)];
+        if with_last {
+            rec.push(num(r.last_noun));
+        }
+        rec
+    });
+    write_csv(path, &header, records)
+}
+
+/// Writes `gradflow.csv`.
+pub fn write_gradflow(path: &Path, rows: &[GradflowRow]) -> Result<(), ResultsError> {
+    let records = rows.iter().map(|r| {
+        vec![
+            r.step.to_string(),
+            r.layer.to_string(),
+            r.direction.to_string(),
+            r.t.to_string(),
+            r.distance.to_string(),
+            format!("{:e}", r.norm),
+        ]
+    });
+    write_csv(path, &gradflow::HEADER, records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_rows_line_up_with_the_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metrics.csv");
+        let rows = [MetricsRow {
+            step: 100,
+            split: "train",
+            loss: 0.5,
+            metrics: vec![None, Some(0.25)],
+            grad_norm: Some(1.5),
+            clip_rate: Some(0.0),
+            elapsed_s: 2.0,
+        }];
+        write_metrics(&path, &["accuracy", "recall_accuracy"], &rows).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "step,split,loss,accuracy,recall_accuracy,grad_norm,clip_rate,elapsed_s\n\
+             100,train,0.5,,0.25,1.5,0,2.000\n"
+        );
+    }
+
+    #[test]
+    fn breakdown_has_last_noun_only_when_measured() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("breakdown.csv");
+        let row = |last| BreakdownRow {
+            by: "attractors".into(),
+            bucket: "1".into(),
+            n: 10.0,
+            accuracy: 0.9,
+            last_noun: last,
+        };
+        write_breakdown(&path, &[row(None)]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "by,bucket,n,accuracy\nattractors,1,10,0.9\n"
+        );
+        write_breakdown(&path, &[row(Some(0.0))]).unwrap();
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("by,bucket,n,accuracy,last_noun\n"));
+    }
+
+    #[test]
+    fn gradflow_keeps_the_direction() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gradflow.csv");
+        let row = GradflowRow {
+            step: 0,
+            layer: 0,
+            direction: 1,
+            t: 2,
+            distance: 2,
+            norm: 0.125,
+        };
+        write_gradflow(&path, &[row]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "step,layer,direction,t,distance,norm\n0,0,1,2,2,1.25e-1\n"
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! `summary.json`: a run's outcome, and the mark that it is finished (docs/results.md).
+//!
+//! Written by the runner, read by the report, `rnnlab eval` and the resume logic. Readers are
+//! tolerant: every field but `id` and `status` may be missing (older files, other writers),
+//! non-finite numbers are stored as `null` and read back as NaN, and baselines are read from
+//! both the current list and the format-1 map keyed by name.
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{write_atomic, ResultsError};
+
+/// The version of the summary format this build writes. 1: no `format` field, baselines a
+/// map keyed by name (names could collide, so one baseline per name survived). 2: `format`,
+/// baselines a list.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Ran all its steps.
+    Completed,
+    /// Met `stop.solved` and stopped early.
+    Solved,
+    /// Blew up: a non-finite loss or gradient.
+    Diverged,
+    /// An error or panic; see `error`.
+    Failed,
+    /// Stopped by the user; runs again next time.
+    Interrupted,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Completed,
+        Status::Solved,
+        Status::Diverged,
+        Status::Failed,
+        Status::Interrupted,
+    ];
+
+    /// Final statuses are not run again unless asked.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Status::Interrupted)
+    }
+
+    /// The name written in summary.json and shown in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Completed => "completed",
+            Status::Solved => "solved",
+            Status::Diverged => "diverged",
+            Status::Failed => "failed",
+            Status::Interrupted => "interrupted",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A no-learning reference score stored beside the model's (the memoryless strategy's loss,
+/// chance accuracy, the last-noun heuristic): what "learned nothing" scores on the same split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Unique within a run: `memoryless loss`, `chance accuracy`.
+    pub name: String,
+    /// The metric it is a value of (`loss`, `recall_accuracy`).
+    pub metric: String,
+    #[serde(with = "nullable")]
+    pub value: f64,
+}
+
+/// The contents of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// [`FORMAT_VERSION`] of the writer; 1 when missing.
+    #[serde(default = "format_1")]
+    pub format: u32,
+    pub id: String,
+    pub status: Status,
+    /// Updates done.
+    #[serde(default)]
+    pub steps: usize,
+    /// The final test evaluation's metrics (empty unless completed or solved).
+    #[serde(rename = "final", default, with = "nullable_map")]
+    pub final_: BTreeMap<String, f64>,
+    /// The best validation value of each metric over the run.
+    #[serde(default, with = "nullable_map")]
+    pub best: BTreeMap<String, f64>,
+    /// The step of the first evaluation meeting `stop.solved`.
+    #[serde(default)]
+    pub steps_to_solve: Option<usize>,
+    /// Trainable parameters.
+    #[serde(default)]
+    pub params: usize,
+    /// Training wall time.
+    #[serde(default, with = "nullable")]
+    pub wall_s: f64,
+    /// Updates per second.
+    #[serde(default, with = "nullable")]
+    pub steps_per_s: f64,
+    #[serde(default, deserialize_with = "baselines")]
+    pub baselines: Vec<Baseline>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub device: String,
+    #[serde(default)]
+    pub rnnlab: String,
+    #[serde(default)]
+    pub libtorch: String,
+    /// The processor's model name: speeds compare only on the same CPU.
+    #[serde(default)]
+    pub cpu: String,
+}
+
+fn format_1() -> u32 {
+    1
+}
+
+impl Summary {
+    /// A summary of `id` with `status` and nothing measured yet, in the current format.
+    pub fn new(id: impl Into<String>, status: Status) -> Self {
+        Self {
+            format: FORMAT_VERSION,
+            id: id.into(),
+            status,
+            steps: 0,
+            final_: BTreeMap::new(),
+            best: BTreeMap::new(),
+            steps_to_solve: None,
+            params: 0,
+            wall_s: 0.0,
+            steps_per_s: 0.0,
+            baselines: Vec::new(),
+            error: None,
+            device: String::new(),
+            rnnlab: String::new(),
+            libtorch: String::new(),
+            cpu: String::new(),
+        }
+    }
+
+    /// A final metric, when measured and finite.
+    pub fn final_value(&self, metric: &str) -> Option<f64> {
+        self.final_.get(metric).copied().filter(|v| v.is_finite())
+    }
+
+    /// A best validation metric, when measured and finite.
+    pub fn best_value(&self, metric: &str) -> Option<f64> {
+        self.best.get(metric).copied().filter(|v| v.is_finite())
+    }
+
+    /// Whether the run met its stop criterion.
+    pub fn solved(&self) -> bool {
+        self.status == Status::Solved || self.steps_to_solve.is_some()
+    }
+
+    pub fn diverged(&self) -> bool {
+        self.status == Status::Diverged
+    }
+
+    /// The baseline called `name`.
+    pub fn baseline(&self, name: &str) -> Option<&Baseline> {
+        self.baselines.iter().find(|b| b.name == name)
+    }
+}
+
+/// Reads a `summary.json`.
+pub fn read_summary(path: &Path) -> Result<Summary, ResultsError> {
+    let text = std::fs::read_to_string(path).map_err(ResultsError::io(path))?;
+    serde_json::from_str(&text).map_err(|source| ResultsError::Parse {
+        path: path.to_owned(),
+        what: "summary.json",
+        source,
+    })
+}
+
+/// Writes a `summary.json` atomically.
+pub fn write_summary(path: &Path, summary: &Summary) -> Result<(), ResultsError> {
+    let text = serde_json::to_string_pretty(summary).expect("a summary serialises");
+    write_atomic(path, text.as_bytes())
+}
+
+/// Baselines as written now (a list) or by format 1 (a map from name to metric and value).
+fn baselines<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Baseline>, D::Error> {
+    #[derive(Deserialize)]
+    struct Unnamed {
+        metric: String,
+        #[serde(with = "nullable")]
+        value: f64,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<Baseline>),
+        Map(BTreeMap<String, Unnamed>),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(list) => list,
+        Either::Map(map) => map
+            .into_iter()
+            .map(|(name, u)| Baseline {
+                name,
+                metric: u.metric,
+                value: u.value,
+            })
+            .collect(),
+    })
+}
+
+/// An f64 that JSON stores as `null` when it is not finite (JSON has no NaN).
+mod nullable {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() {
+            s.serialize_f64(*v)
+        } else {
+            s.serialize_none()
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+}
+
+/// A map of [`nullable`] values.
+mod nullable_map {
+    use std::collections::BTreeMap;
+
+    use serde::ser::SerializeMap;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<String, f64>, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(m.len()))?;
+        for (k, v) in m {
+            map.serialize_entry(k, &Some(*v).filter(|v| v.is_finite()))?;
+        }
+        map.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f64>, D::Error> {
+        let m = BTreeMap::<String, Option<f64>>::deserialize(d)?;
+        Ok(m.into_iter()
+            .map(|(k, v)| (k, v.unwrap_or(f64::NAN)))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_with_non_finite_values() {
+        let mut s = Summary::new("abc", Status::Diverged);
+        s.final_.insert("loss".into(), f64::NAN);
+        s.best.insert("mse".into(), 0.5);
+        s.baselines.push(Baseline {
+            name: "memoryless loss".into(),
+            metric: "loss".into(),
+            value: 0.25,
+        });
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(text.contains("\"loss\":null"), "{text}");
+        let back: Summary = serde_json::from_str(&text).unwrap();
+        assert!(back.final_["loss"].is_nan());
+        assert_eq!(back.final_value("loss"), None);
+        assert_eq!(back.best_value("mse"), Some(0.5));
+        assert_eq!(back.baselines, s.baselines);
+        assert_eq!(back.format, FORMAT_VERSION);
+    }
+
+    #[test]
+    fn reads_format_1_with_its_baseline_map() {
+        let old = r#"{"id": "x", "status": "solved", "steps": 10, "final": {"mse": 0.01},
+            "steps_to_solve": 10, "baselines": {"predict 1": {"metric": "mse", "value": 0.16667}}}"#;
+        let s: Summary = serde_json::from_str(old).unwrap();
+        assert_eq!(s.format, 1);
+        assert!(s.solved());
+        assert_eq!(s.baseline("predict 1").unwrap().value, 0.16667);
+        assert_eq!(s.params, 0);
+    }
+
+    #[test]
+    fn status_names_are_the_serialised_ones() {
+        for status in Status::ALL {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.name()));
+        }
+    }
+}
