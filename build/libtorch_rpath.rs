@@ -7,10 +7,23 @@
 //! our binaries' rpath. Where libtorch has a CUDA library, the linker's default `--as-needed`
 //! drops it (nothing references its symbols) and CUDA would be invisible on a GPU machine
 //! (tch-rs issues 980, 291, 177): link it explicitly under `--no-as-needed`.
+//!
+//! A crate that links libtorch only with its `torch` feature (listed in [`OPTIONAL_TORCH`])
+//! gets nothing from this script without that feature: its report-only build links no libtorch,
+//! so it must not be told to. models and train always link libtorch and have no such feature.
 use std::path::Path;
+
+/// Packages whose libtorch dependencies are optional, behind a feature named `torch`.
+const OPTIONAL_TORCH: &[&str] = &["rnnlab"];
 
 fn main() {
     println!("cargo:rerun-if-env-changed=DEP_TCH_LIBTORCH_LIB");
+    let package = std::env::var("CARGO_PKG_NAME").unwrap_or_default();
+    if OPTIONAL_TORCH.contains(&package.as_str())
+        && std::env::var_os("CARGO_FEATURE_TORCH").is_none()
+    {
+        return;
+    }
     let Ok(lib) = std::env::var("DEP_TCH_LIBTORCH_LIB") else {
         return;
     };

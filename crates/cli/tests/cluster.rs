@@ -1,7 +1,7 @@
 //! A scheduler's environment picks the shard through the CLI: SLURM job arrays
 //! (scripts/cluster/slurm-array.sbatch) and Kubernetes Indexed Jobs
 //! (scripts/cluster/k8s-indexed-job.yaml), as docs/cluster.md describes.
-#![cfg(unix)]
+#![cfg(all(unix, feature = "torch"))]
 
 mod common;
 

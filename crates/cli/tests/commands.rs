@@ -1,9 +1,11 @@
 //! `rnnlab validate`, `rnnlab run --dry-run`, and the progress log when stderr is not a
-//! terminal (a pipe here, a log file on a cluster).
+//! terminal (a pipe here, a log file on a cluster). The `run` tests need the `torch` feature;
+//! without it, run, eval and bench must refuse and say how to get a build that has them.
 #![cfg(unix)]
 
 mod common;
 
+#[cfg(feature = "torch")]
 use std::collections::BTreeSet;
 
 use common::*;
@@ -63,6 +65,7 @@ fn validate_exits_2_on_any_error_and_reports_each_with_its_position() {
     );
 
     // `run` checks the same way, before creating anything.
+    #[cfg(feature = "torch")]
     for args in [
         &["run", "bad.yaml"][..],
         &["run", "--dry-run", "bad.yaml"][..],
@@ -74,6 +77,7 @@ fn validate_exits_2_on_any_error_and_reports_each_with_its_position() {
 }
 
 #[test]
+#[cfg(feature = "torch")]
 fn dry_run_prints_each_run_id_with_its_parameters_and_the_count_and_runs_nothing() {
     let sandbox = Sandbox::new();
     sandbox.sweep("good.yaml", GOOD);
@@ -106,6 +110,7 @@ fn dry_run_prints_each_run_id_with_its_parameters_and_the_count_and_runs_nothing
 }
 
 #[test]
+#[cfg(feature = "torch")]
 fn with_stderr_piped_progress_is_plain_log_lines_and_the_folders_match_the_dry_run() {
     let sandbox = Sandbox::new();
     let sweep = sandbox.sweep("good.yaml", GOOD);
@@ -154,4 +159,33 @@ fn with_stderr_piped_progress_is_plain_log_lines_and_the_folders_match_the_dry_r
             "{stdout}"
         );
     }
+}
+
+#[test]
+#[cfg(not(feature = "torch"))]
+fn without_torch_run_eval_and_bench_refuse_and_name_the_feature() {
+    let sandbox = Sandbox::new();
+    sandbox.sweep("good.yaml", GOOD);
+    for args in [
+        &["run", "good.yaml", "--device", "cpu"][..],
+        &["run", "--dry-run", "good.yaml"][..],
+        &["eval", "results/good/runs/x", "--data", "test.tsv"][..],
+        &["bench", "--ablations"][..],
+    ] {
+        let out = finish(sandbox.rnnlab(args).spawn().unwrap());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("`rnnlab {}` needs libtorch", args[0]))
+                && stderr.contains("built without the `torch` feature")
+                && stderr.contains("rebuild with default features"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!sandbox.path().join("results").exists());
+
+    let out = finish(sandbox.rnnlab(&["--version"]).spawn().unwrap());
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("without the `torch` feature"), "{stdout}");
 }

@@ -1,5 +1,6 @@
 //! `rnnlab eval` end to end: a tiny saved run, then the table, the CSV and JSON outputs, and
 //! the error messages a person sees for malformed and out-of-vocabulary files.
+#![cfg(feature = "torch")]
 use std::path::Path;
 use std::process::{Command, Output};
 

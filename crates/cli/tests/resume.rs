@@ -1,7 +1,7 @@
 //! Stopping a sweep part-way and starting it again: after SIGKILL (a crash, an OOM kill, a
 //! preempted node) and after Ctrl-C (SIGINT), the next `rnnlab run` finishes every run exactly
 //! once and keeps what was finished.
-#![cfg(unix)]
+#![cfg(all(unix, feature = "torch"))]
 
 mod common;
 

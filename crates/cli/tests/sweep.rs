@@ -1,6 +1,6 @@
 //! Whole sweeps through the binary: concurrent shards, divergence, job counts and the exit
 //! status.
-#![cfg(unix)]
+#![cfg(all(unix, feature = "torch"))]
 
 mod common;
 
