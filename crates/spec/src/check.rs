@@ -1,6 +1,7 @@
 //! Range and combination rules that types alone cannot express (lr > 0, hidden >= 1,
 //! bidirectional models on language-model tasks, ...). They run on resolved configs, so they
 //! also protect configs built in code or read back from `config.yaml`.
+use crate::metric::{self, Direction};
 use crate::{
     ClipKind, ModelConfig, Optimizer, RunConfig, Skip, StopConfig, TaskConfig, TrainConfig,
 };
@@ -29,7 +30,7 @@ impl RunConfig {
         task(&self.task, &mut out);
         model(&self.model, &mut out);
         train(&self.train, &mut out);
-        stop(&self.stop, &mut out);
+        stop(&self.stop, &self.task, &mut out);
         if self.model.bidirectional && self.task.is_language_model() {
             out.error(
                 "model.bidirectional",
@@ -178,13 +179,41 @@ fn train(t: &TrainConfig, out: &mut Problems) {
     }
 }
 
-fn stop(s: &StopConfig, out: &mut Problems) {
+/// The criterion has a bound, and watches a metric the task reports (from the catalogue);
+/// a bound on the wrong side of the metric's direction is a warning.
+fn stop(s: &StopConfig, task: &TaskConfig, out: &mut Problems) {
     let Some(c) = &s.solved else { return };
+    let metrics = task.metrics();
     if c.metric.trim().is_empty() {
         out.error(
             "stop.solved.metric",
-            "name the validation metric to watch, e.g. `recall_accuracy`",
+            &format!(
+                "name the validation metric to watch, e.g. `{}`",
+                metrics.main
+            ),
         );
+    } else if let Err(e) = metric::check_name(&c.metric, &[metrics.kind]) {
+        out.error("stop.solved.metric", &e);
+    } else if let Some(m) = metrics.get(&c.metric) {
+        let (wrong, right) = match m.direction {
+            Direction::HigherIsBetter => ("at_most", "at_least"),
+            Direction::LowerIsBetter => ("at_least", "at_most"),
+        };
+        let only_wrong = match m.direction {
+            Direction::HigherIsBetter => c.at_most.is_some() && c.at_least.is_none(),
+            Direction::LowerIsBetter => c.at_least.is_some() && c.at_most.is_none(),
+        };
+        if only_wrong {
+            out.warning(
+                &format!("stop.solved.{wrong}"),
+                &format!(
+                    "`{}` is better when {}, so `{wrong}` counts a run as solved while it is \
+                     still bad; did you mean `{right}`?",
+                    m.name,
+                    m.direction.word()
+                ),
+            );
+        }
     }
     if c.at_least.is_none() && c.at_most.is_none() {
         out.error(
@@ -283,5 +312,41 @@ mod tests {
         assert_eq!(problems[0].severity, Severity::Warning);
         assert_eq!(problems[1].path, "stop.solved");
         assert_eq!(problems[1].severity, Severity::Error);
+    }
+
+    #[test]
+    fn the_stop_metric_is_one_the_task_reports() {
+        let mut c = config();
+        let solved = |metric: &str, at_least, at_most| {
+            Some(Criterion {
+                metric: metric.into(),
+                at_least,
+                at_most,
+            })
+        };
+        c.stop.solved = solved("recall_accuracy", Some(0.99), None);
+        assert!(c.check().is_empty());
+        c.stop.solved = solved("recal_accuracy", Some(0.99), None);
+        let problems = c.check();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "stop.solved.metric");
+        assert!(
+            problems[0].message.starts_with(
+                "`recal_accuracy` is not a metric of task `copy` (did you mean `recall_accuracy`?)"
+            ),
+            "{}",
+            problems[0].message
+        );
+        c.task = TaskConfig::Adding(Default::default());
+        c.stop.solved = solved("mse", Some(0.5), None);
+        let problems = c.check();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            (problems[0].path.as_str(), problems[0].severity),
+            ("stop.solved.at_least", Severity::Warning)
+        );
+        assert!(problems[0].message.contains("did you mean `at_most`?"));
+        c.stop.solved = solved("mse", None, Some(0.01));
+        assert!(c.check().is_empty());
     }
 }

@@ -7,7 +7,7 @@ use serde_yaml::Mapping;
 
 use crate::suggest::{did_you_mean, list};
 use crate::sweep::yaml_scalar;
-use crate::Run;
+use crate::{MetricRef, Run};
 
 /// An expected outcome: among the runs matching `where`, `metric` compares across the levels of
 /// `by` as `expect` says. YAML:
@@ -21,7 +21,8 @@ pub struct Claim {
     /// Grid axes (or `variant`) fixed to one level each. Default: all runs.
     #[serde(default, rename = "where")]
     pub filter: Mapping,
-    /// The metric compared, e.g. `final.recall_accuracy` (see [`check_metric`]).
+    /// The metric compared, e.g. `final.recall_accuracy`: a [`MetricRef`] that every task kind
+    /// of the compared runs reports.
     pub metric: String,
     /// The comparison, e.g. `lstm > rnn_tanh` (see [`parse_expect`]).
     pub expect: String,
@@ -114,49 +115,23 @@ pub fn parse_expect(text: &str) -> Result<Comparison, String> {
     })
 }
 
-/// Scalars of `summary.json` that a claim or chart may use besides `final.*` and `best.*`.
-pub const SUMMARY_METRICS: &[&str] = &[
-    "steps_to_solve",
-    "steps",
-    "solved",
-    "diverged",
-    "params",
-    "wall_s",
-    "steps_per_s",
-];
-
-/// Checks a metric reference: `final.NAME` or `best.NAME` (the last or best evaluation's value
-/// of a metric the task reports, NAME in lowercase letters, digits and `_`), or one of
-/// [`SUMMARY_METRICS`]. Which NAMEs a task reports is the tasks crate's to say.
+/// Checks a metric reference's form: `final.NAME` or `best.NAME` (NAME in lowercase letters,
+/// digits and `_`), or a summary [`Scalar`](crate::Scalar). Which NAMEs each task kind reports
+/// is the [catalogue](crate::metric)'s to say: see [`MetricRef::check_tasks`].
 pub fn check_metric(metric: &str) -> Result<(), String> {
-    if SUMMARY_METRICS.contains(&metric) {
-        return Ok(());
-    }
-    let shapes = ["final", "best"];
-    match metric.split_once('.') {
-        Some((scope, name)) if shapes.contains(&scope) => {
-            let ok = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if ok {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`{name}` is not a metric name: use lowercase letters, digits and `_`, e.g. `{scope}.accuracy`"
-                ))
-            }
+    MetricRef::parse(metric).map(|_| ())
+}
+
+/// The task kinds of `runs`, each once, in order of first appearance.
+pub(crate) fn task_kinds<'a>(runs: impl IntoIterator<Item = &'a Run>) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    for run in runs {
+        let kind = run.config.task.kind();
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
         }
-        Some((scope, name)) => Err(format!(
-            "unknown metric scope `{scope}`{}; write `final.{name}` (value at the last evaluation) or `best.{name}` (best evaluation)",
-            did_you_mean(scope, shapes)
-        )),
-        None => Err(format!(
-            "unknown metric `{metric}`{}; write `final.{metric}` or `best.{metric}`, or one of {}",
-            did_you_mean(metric, SUMMARY_METRICS.iter().copied()),
-            list(SUMMARY_METRICS.iter().copied())
-        )),
     }
+    kinds
 }
 
 /// A grid axis (or `variant`) and its levels as text, as written in the sweep.
@@ -165,11 +140,17 @@ pub(crate) type Axis = (String, Vec<String>);
 /// A problem found in a claim: the key of the claim it concerns and the message.
 pub(crate) type ClaimProblem = (&'static str, String);
 
-/// Checks a claim against the sweep's axes and expanded runs: `by` and `where` name axes, every
-/// level exists, and each level compared has runs under the filter.
-/// `runs` is `None` when some grid points failed to resolve: levels are then not checked for
-/// runs, since missing runs would be the other errors' doing.
-pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: Option<&[Run]>) -> Vec<ClaimProblem> {
+/// Checks a claim against the sweep's axes and expanded runs: the metric exists for the task
+/// kinds of the runs it compares, `by` and `where` name axes, every level exists, and each
+/// level compared has runs under the filter.
+/// `runs` are the runs that resolved; `complete` is false when some grid points failed to:
+/// levels are then not checked for runs, since missing runs would be the other errors' doing.
+pub(crate) fn check_claim(
+    claim: &Claim,
+    axes: &[Axis],
+    resolved: &[Run],
+    complete: bool,
+) -> Vec<ClaimProblem> {
     let mut problems = Vec::new();
     if claim.name.trim().is_empty() {
         problems.push((
@@ -177,9 +158,11 @@ pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: Option<&[Run]>) ->
             "a claim needs a non-empty `name` that says what it claims".into(),
         ));
     }
-    if let Err(e) = check_metric(&claim.metric) {
-        problems.push(("metric", e));
+    let metric = MetricRef::parse(&claim.metric);
+    if let Err(e) = &metric {
+        problems.push(("metric", e.clone()));
     }
+    let runs = complete.then_some(resolved);
     let names: Vec<&str> = axes.iter().map(|(a, _)| a.as_str()).collect();
     let axis = |name: &str| axes.iter().find(|(a, _)| a == name);
     let unknown_axis = |name: &str| {
@@ -218,7 +201,26 @@ pub(crate) fn check_claim(claim: &Claim, axes: &[Axis], runs: Option<&[Run]>) ->
         }
     }
     let runs = runs.filter(|_| problems.len() == problems_before_filter);
-    let comparison = match claim.comparison() {
+    let comparison = claim.comparison();
+    if let Ok(metric) = &metric {
+        // The task kinds of the runs compared: under `where`, at the two levels of `by`.
+        let compared = |run: &&Run| {
+            let value = |key: &str| run.params.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+            filter.iter().all(|(k, v)| value(k) == Some(v))
+                && comparison
+                    .as_ref()
+                    .ok()
+                    .is_none_or(|c| value(&claim.by).is_some_and(|v| *v == c.left || *v == c.right))
+        };
+        let mut kinds = task_kinds(resolved.iter().filter(compared));
+        if kinds.is_empty() {
+            kinds = task_kinds(resolved);
+        }
+        if let Err(e) = metric.check_tasks(&kinds) {
+            problems.push(("metric", e));
+        }
+    }
+    let comparison = match comparison {
         Ok(c) => c,
         Err(e) => {
             problems.push(("expect", e));
@@ -336,19 +338,72 @@ mod tests {
         };
         let runs = vec![run("lstm")];
         let ok = claim("{name: x, metric: final.mse, by: model.cell, expect: lstm < gru}");
-        let problems = check_claim(&ok, &axes, Some(&runs));
+        let problems = check_claim(&ok, &axes, &runs, true);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].1.contains("no run has model.cell=gru"));
         let bad = claim("{name: x, metric: final.mse, by: model.cel, expect: lstm < gru}");
-        let problems = check_claim(&bad, &axes, Some(&runs));
+        let problems = check_claim(&bad, &axes, &runs, true);
         assert!(
             problems[0].1.contains("did you mean `model.cell`"),
             "{problems:?}"
         );
         let typo = claim("{name: x, metric: final.mse, by: model.cell, expect: lstn < gru}");
-        let problems = check_claim(&typo, &axes, Some(&runs));
+        let problems = check_claim(&typo, &axes, &runs, true);
         assert!(
             problems[0].1.contains("did you mean `lstm`"),
+            "{problems:?}"
+        );
+    }
+
+    /// A claim's metric must exist for the task kinds of the runs it compares, not of every run.
+    #[test]
+    fn claim_metrics_are_checked_against_the_compared_task_kinds() {
+        let axes = vec![
+            (
+                "task.kind".to_string(),
+                vec!["copy".into(), "adding".into()],
+            ),
+            ("model.cell".to_string(), vec!["lstm".into(), "gru".into()]),
+        ];
+        let run = |task: TaskConfig, cell: &str| Run {
+            id: String::new(),
+            params: vec![
+                ("task.kind".into(), task.kind().into()),
+                ("model.cell".into(), cell.into()),
+                ("seed".into(), "1".into()),
+            ],
+            config: RunConfig {
+                task,
+                model: Default::default(),
+                train: Default::default(),
+                stop: Default::default(),
+                seed: 1,
+            },
+        };
+        let copy = || TaskConfig::Copy(Default::default());
+        let adding = || TaskConfig::Adding(AddingConfig { length: 5 });
+        let runs = vec![
+            run(copy(), "lstm"),
+            run(copy(), "gru"),
+            run(adding(), "lstm"),
+            run(adding(), "gru"),
+        ];
+        let text = "{name: x, where: {task.kind: copy}, metric: final.recall_accuracy, \
+                    by: model.cell, expect: lstm > gru}";
+        assert_eq!(check_claim(&claim(text), &axes, &runs, true), []);
+        let everywhere = text.replace("where: {task.kind: copy}, ", "");
+        let problems = check_claim(&claim(&everywhere), &axes, &runs, true);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "metric");
+        assert!(
+            problems[0].1.contains("not a metric of task `adding`"),
+            "{problems:?}"
+        );
+        let by_kind = "{name: x, where: {model.cell: lstm}, metric: final.mse, by: task.kind, \
+                       expect: adding < copy}";
+        let problems = check_claim(&claim(by_kind), &axes, &runs, true);
+        assert!(
+            problems[0].1.contains("not a metric of task `copy`"),
             "{problems:?}"
         );
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::claim::{check_claim, check_metric};
+use crate::claim::{check_claim, task_kinds};
 use crate::hints::check_chart;
 use crate::locate::{Target, YamlPath};
 use crate::resolve::Resolved;
@@ -14,7 +14,7 @@ use crate::schema::check_config_path;
 use crate::suggest::{did_you_mean, list};
 use crate::sweep::yaml_scalar;
 use crate::validate::{missing, Diag};
-use crate::{Run, RunConfig, Sweep};
+use crate::{MetricRef, Run, RunConfig, Sweep};
 
 /// Validates `sweep` and returns its runs (meaningless when `diag` recorded errors).
 pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
@@ -117,13 +117,8 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
         }
     }
     let axis_levels = sweep.axes();
-    check_claims(
-        sweep,
-        &axis_levels,
-        complete.then_some(runs.as_slice()),
-        diag,
-    );
-    check_report(sweep, &axis_levels, diag);
+    check_claims(sweep, &axis_levels, &runs, complete, diag);
+    check_report(sweep, &axis_levels, &task_kinds(&runs), diag);
     runs
 }
 
@@ -379,7 +374,8 @@ fn check_duplicates(
 fn check_claims(
     sweep: &Sweep,
     axes: &[(String, Vec<String>)],
-    runs: Option<&[Run]>,
+    runs: &[Run],
+    complete: bool,
     diag: &mut Diag<'_>,
 ) {
     for (i, claim) in sweep.claims.iter().enumerate() {
@@ -394,7 +390,7 @@ fn check_claims(
                 ),
             );
         }
-        for (key, message) in check_claim(claim, axes, runs) {
+        for (key, message) in check_claim(claim, axes, runs, complete) {
             let at = if key == "where" {
                 // Point at the offending `where` key when the message names it.
                 claim
@@ -411,14 +407,22 @@ fn check_claims(
     }
 }
 
-fn check_report(sweep: &Sweep, axes: &[(String, Vec<String>)], diag: &mut Diag<'_>) {
+/// Report hints: the metric (checked against every task kind of the sweep's runs) and charts.
+fn check_report(
+    sweep: &Sweep,
+    axes: &[(String, Vec<String>)],
+    kinds: &[&str],
+    diag: &mut Diag<'_>,
+) {
     let report = YamlPath::top("report");
-    if let Some(Err(e)) = sweep.report.metric.as_deref().map(check_metric) {
-        diag.error(&report.key("metric"), Target::Value, e);
+    if let Some(metric) = sweep.report.metric.as_deref() {
+        if let Err(e) = MetricRef::parse(metric).and_then(|m| m.check_tasks(kinds)) {
+            diag.error(&report.key("metric"), Target::Value, e);
+        }
     }
     for (i, chart) in sweep.report.charts.iter().flatten().enumerate() {
         let at = report.key("charts").index(i);
-        for (key, message) in check_chart(chart, axes) {
+        for (key, message) in check_chart(chart, axes, kinds) {
             diag.error(&at.key(key), Target::Value, message);
         }
     }

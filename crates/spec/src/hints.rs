@@ -6,8 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
-use crate::claim::{check_metric, Axis};
+use crate::claim::Axis;
 use crate::suggest::{did_you_mean, list};
+use crate::MetricRef;
 
 /// What a sweep asks of its report. YAML:
 ///
@@ -20,7 +21,8 @@ use crate::suggest::{did_you_mean, list};
 #[serde(try_from = "RawHints")]
 pub struct ReportHints {
     /// The metric the report leads with (and charts use when they name none), as in claims.
-    /// Default: `stop.solved`'s metric, else the task's main metric.
+    /// Default: `stop.solved`'s metric, else the catalogue's main metric of the runs' task
+    /// kinds ([`metric::shared_main`](crate::metric::shared_main)).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
     /// The charts to draw, in order, replacing the report's own choice. Default: chosen from
@@ -145,8 +147,13 @@ impl ChartHint {
     }
 }
 
-/// Checks one chart against the sweep's axes; each problem names the chart key it concerns.
-pub(crate) fn check_chart(chart: &ChartHint, axes: &[Axis]) -> Vec<(&'static str, String)> {
+/// Checks one chart against the sweep's axes and the task kinds of its runs (a metric it names
+/// must exist for each); each problem names the chart key it concerns.
+pub(crate) fn check_chart(
+    chart: &ChartHint,
+    axes: &[Axis],
+    kinds: &[&str],
+) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
     let names: Vec<&str> = axes.iter().map(|(a, _)| a.as_str()).collect();
     for (key, axis) in chart.axes() {
@@ -184,8 +191,10 @@ pub(crate) fn check_chart(chart: &ChartHint, axes: &[Axis]) -> Vec<(&'static str
             ));
         }
     }
-    if let Some(Err(e)) = chart.metric().map(|m| check_metric(m)) {
-        problems.push(("metric", e));
+    if let Some(metric) = chart.metric() {
+        if let Err(e) = MetricRef::parse(metric).and_then(|m| m.check_tasks(kinds)) {
+            problems.push(("metric", e));
+        }
     }
     problems
 }
@@ -314,9 +323,18 @@ mod tests {
     fn charts_are_checked_against_the_axes() {
         let h =
             hints("charts: [{ kind: bars, x: task.lenght, series: model.cell, metric: recall }]");
-        let problems = check_chart(&h.charts.unwrap()[0], &axes());
+        let problems = check_chart(&h.charts.unwrap()[0], &axes(), &["copy"]);
         let text = format!("{problems:?}");
         assert!(text.contains("did you mean `task.length`"), "{text}");
         assert!(text.contains("final.recall"), "{text}");
+        let h = hints("charts: [{ kind: versus, x: task.length, metric: best.recal_accuracy }]");
+        let problems = check_chart(&h.charts.unwrap()[0], &axes(), &["copy"]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .1
+                .contains("did you mean `best.recall_accuracy`"),
+            "{problems:?}"
+        );
     }
 }

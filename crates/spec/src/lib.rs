@@ -5,12 +5,16 @@
 //! [`run id`](RunConfig::id). [`Sweep::load_and_expand`] does all three and reports every
 //! problem at once, each with file, YAML path, `line:column` and what to do. This crate knows
 //! nothing of libtorch or polars: every other crate reads its types.
+//!
+//! [`metric`] is the metric catalogue: each task kind's metrics with their direction and unit,
+//! the summary scalars, and [`MetricRef`], the parsed form of `final.mse` or `wall_s`.
 mod check;
 mod claim;
 mod error;
 mod expand;
 mod hints;
 mod locate;
+pub mod metric;
 mod model;
 mod resolve;
 mod run;
@@ -23,10 +27,11 @@ mod train;
 mod validate;
 
 pub use check::{Problem, Severity};
-pub use claim::{check_metric, parse_expect, Claim, Comparison, Relation, SUMMARY_METRICS};
+pub use claim::{check_metric, parse_expect, Claim, Comparison, Relation};
 pub use error::{Rejected, SpecError, SpecWarning};
 pub use hints::{ChartHint, ReportHints};
 pub use locate::Location;
+pub use metric::{higher_is_better, Direction, Metric, MetricRef, Scalar, TaskMetrics};
 pub use model::{Cell, Init, Merge, ModelConfig, Skip};
 pub use run::{Run, RunConfig};
 pub use stop::{Criterion, StopConfig};

@@ -119,9 +119,16 @@ impl Resolved {
                 return None;
             }
         };
+        let kind_at = self.source("task.kind");
+        let kind_elsewhere = kind_at != self.source("task").key("kind");
         for p in config.check() {
             let at = self.source(&p.path);
-            let message = format!("{}: {}", p.path, p.message);
+            let mut message = format!("{}: {}", p.path, p.message);
+            if kind_elsewhere && p.path.starts_with("stop.") {
+                // Say where the kind the metric is checked against was set (a grid level).
+                let kind = format!("task `{}`", config.task.kind());
+                message = message.replacen(&kind, &format!("{kind} (set at {kind_at})"), 1);
+            }
             match p.severity {
                 Severity::Error => diag.error(&at, Target::Value, message),
                 Severity::Warning => diag.warn(&at, Target::Value, message),

@@ -105,6 +105,15 @@ impl Sweep {
         self.validate(path).map(|e| e.runs).map_err(first)
     }
 
+    /// The task kinds the sweep's runs use, each once, in run order (a grid may vary
+    /// `task.kind`); their metrics are [`metric::task`](crate::metric::task)'s. Empty when the
+    /// sweep does not expand.
+    pub fn task_kinds(&self) -> Vec<&'static str> {
+        let mut diag = Diag::new(Path::new("sweep.yaml"), None);
+        let runs = crate::expand::expand(self, &mut diag);
+        crate::claim::task_kinds(&runs)
+    }
+
     /// The sweep's axes and their levels as text, as runs' `params` name them: `variant`
     /// first (when there are variants), then the grid axes in order.
     pub fn axes(&self) -> Vec<(String, Vec<String>)> {
@@ -246,6 +255,16 @@ exclude:
             .map(|r| serde_json::to_value(&r.config.task).unwrap()["length"].to_string())
             .collect();
         assert_eq!(lengths, ["20", "30"]);
+    }
+
+    #[test]
+    fn task_kinds_are_those_of_the_runs() {
+        let sweep = Sweep::parse(SWEEP, Path::new("s.yaml")).unwrap();
+        assert_eq!(sweep.task_kinds(), ["copy"]);
+        let text = SWEEP.replace("task.length: [50, 100]", "task.kind: [adding, copy]");
+        let text = text.replace("task.length: 100 }", "task.kind: copy }");
+        let sweep = Sweep::parse(&text, Path::new("s.yaml")).unwrap();
+        assert_eq!(sweep.task_kinds(), ["adding", "copy"]);
     }
 
     #[test]

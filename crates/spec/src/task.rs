@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::TaskMetrics;
+
 /// Which task a run trains on, and its parameters. YAML: `task: { kind: copy, length: 100 }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -19,6 +21,11 @@ impl TaskConfig {
             TaskConfig::TemporalOrder(_) => "temporal_order",
             TaskConfig::Agreement(_) => "agreement",
         }
+    }
+
+    /// The task kind's metrics, from the [catalogue](crate::metric).
+    pub fn metrics(&self) -> &'static TaskMetrics {
+        crate::metric::task(self.kind()).expect("the catalogue lists every task kind")
     }
 
     /// True for tasks trained as a next-token language model, which a bidirectional encoder

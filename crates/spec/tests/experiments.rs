@@ -7,13 +7,13 @@ use rnnlab_spec::Sweep;
 #[test]
 fn committed_experiments_validate() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../experiments");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return; // a crate-only checkout has no experiments
-    };
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut failures = Vec::new();
+    let mut checked = 0;
     for entry in entries {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "yaml") {
+            checked += 1;
             match Sweep::load_and_expand(&path) {
                 // Committed sweeps are examples: they should not warn either (depth-skip.yaml
                 // excludes the one-layer skips, which would otherwise warn).
@@ -24,5 +24,7 @@ fn committed_experiments_validate() {
             }
         }
     }
+    // A test that finds nothing to check would pass on a broken path.
+    assert!(checked > 0, "no sweep (*.yaml) in {}", dir.display());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

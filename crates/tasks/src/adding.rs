@@ -80,8 +80,8 @@ impl Task for Adding {
         }]
     }
 
-    fn main_metric(&self) -> &'static str {
-        "mse"
+    fn kind(&self) -> &'static str {
+        "adding"
     }
 
     /// The two marked steps with their values, and the target.

@@ -124,12 +124,8 @@ impl Task for Copy {
         ]
     }
 
-    fn main_metric(&self) -> &'static str {
-        "recall_accuracy"
-    }
-
-    fn metrics(&self) -> &'static [&'static str] {
-        &["loss", "accuracy", "recall_accuracy"]
+    fn kind(&self) -> &'static str {
+        "copy"
     }
 
     /// `in:` and `out:` lines of symbols: data symbols as numbers, blank `_`, delimiter `:`,

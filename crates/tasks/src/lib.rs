@@ -28,7 +28,7 @@ pub use describe::{describe, Example};
 pub use rng::Rng;
 pub use temporal_order::TemporalOrder;
 
-use rnnlab_spec::TaskConfig;
+use rnnlab_spec::{TaskConfig, TaskMetrics};
 
 /// Which part of the data a batch is drawn from. Each split is a separate random stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,15 +106,21 @@ pub trait Task: Send + Sync {
     fn batch(&self, split: Split, index: u64, size: usize) -> Batch;
     /// The task's no-learning baselines, on the test split where splits differ.
     fn baselines(&self) -> Vec<Baseline>;
-    /// The metric that says whether the task is learned (`mse`, `recall_accuracy`, ...).
-    fn main_metric(&self) -> &'static str;
-    /// The metric columns the task reports, `loss` first.
+    /// The task kind, as `task.kind` names it (`copy`, `adding`, ...).
+    fn kind(&self) -> &'static str;
+    /// The kind's entry in the metric catalogue ([`rnnlab_spec::metric`]): every metric with
+    /// its direction and unit.
+    fn catalogue(&self) -> &'static TaskMetrics {
+        rnnlab_spec::metric::task(self.kind()).expect("the catalogue lists every task kind")
+    }
+    /// The metric that says whether the task is learned (`mse`, `recall_accuracy`, ...), from
+    /// the catalogue.
+    fn main_metric(&self) -> &'static str {
+        self.catalogue().main
+    }
+    /// The metric columns the task reports, `loss` first, from the catalogue.
     fn metrics(&self) -> &'static [&'static str] {
-        match self.shape().readout {
-            Readout::PerStep => &["loss", "accuracy", "recall_accuracy"],
-            Readout::LastClass => &["loss", "accuracy"],
-            Readout::LastValue => &["loss", "mse"],
-        }
+        self.catalogue().columns
     }
     /// The no-learning baselines of one split; they differ by split when the test sentences
     /// follow other limits than the training ones (agreement generalisation settings).
@@ -217,13 +223,21 @@ mod tests {
             let shape = task.shape();
             let batch = task.batch(Split::Train, 0, 5);
             assert_eq!(batch.meta.len(), 5);
-            assert!(
-                task.metrics().contains(&task.main_metric()),
-                "{}",
-                config.kind()
-            );
-            assert_eq!(task.metrics()[0], "loss");
+            assert_eq!(task.kind(), config.kind());
+            assert_eq!(task.metrics(), config.metrics().columns);
+            assert_eq!(task.main_metric(), config.metrics().main);
             assert!(!task.baselines().is_empty());
+            for split in [Split::Train, Split::Valid, Split::Test] {
+                for b in task.split_baselines(split) {
+                    assert!(
+                        task.catalogue().get(b.metric).is_some(),
+                        "{}: baseline `{}` scores `{}`, which the task does not report",
+                        config.kind(),
+                        b.name,
+                        b.metric
+                    );
+                }
+            }
             match (&batch.inputs, shape.tokens) {
                 (Inputs::Dense { values, channels }, false) => {
                     assert_eq!(*channels, shape.inputs);

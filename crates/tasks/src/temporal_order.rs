@@ -118,8 +118,8 @@ impl Task for TemporalOrder {
         ]
     }
 
-    fn main_metric(&self) -> &'static str {
-        "accuracy"
+    fn kind(&self) -> &'static str {
+        "temporal_order"
     }
 
     /// The sequence as letters (A, B relevant; c-f distractors), then the class.

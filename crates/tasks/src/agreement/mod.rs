@@ -286,12 +286,8 @@ impl Task for Agreement {
         ]
     }
 
-    fn main_metric(&self) -> &'static str {
-        "accuracy"
-    }
-
-    fn metrics(&self) -> &'static [&'static str] {
-        &["loss", "accuracy"]
+    fn kind(&self) -> &'static str {
+        "agreement"
     }
 
     fn vocab(&self) -> Option<&[String]> {
