@@ -64,10 +64,12 @@ fn a_sweep_killed_part_way_finishes_every_run_exactly_once_when_run_again() {
         let kept = summaries(&results);
         // What a kill during a write leaves behind: the temporary file of a summary that was
         // never renamed into place.
-        let stale = results
-            .join("runs")
-            .join(&unfinished[0])
-            .join("summary.json.4194303-ThreadId(7).tmp");
+        let stale = rnnlab_results::temporary_path(
+            &results
+                .join("runs")
+                .join(&unfinished[0])
+                .join("summary.json"),
+        );
         std::fs::write(&stale, "{\"id\": \"").unwrap();
 
         let started_first = started(&first.stderr);

@@ -8,15 +8,10 @@
 use rnnlab_spec::Cell;
 use tch::Tensor;
 
-/// Gate blocks in a cell's weight matrices (PyTorch order: LSTM i,f,g,o; GRU r,z,n).
-/// The LSTM ablations drop the block of the gate they remove: no-forget keeps i,g,o; CIFG keeps
-/// i,g,o and uses f = 1 - i; no-output keeps i,f,g.
+/// Gate blocks in a cell's weight matrices: the spec's [`Cell::gates`], the one place the
+/// count is written.
 pub fn blocks(cell: Cell) -> usize {
-    match cell {
-        Cell::RnnTanh | Cell::RnnRelu => 1,
-        Cell::Gru | Cell::LstmNoForget | Cell::LstmCifg | Cell::LstmNoOutput => 3,
-        Cell::Lstm | Cell::LstmPeephole => 4,
-    }
+    cell.gates()
 }
 
 /// True for cells that carry a memory cell c beside h.

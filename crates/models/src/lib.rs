@@ -3,8 +3,9 @@
 //! Cells (`rnn_tanh`, `rnn_relu`, `lstm`, `gru` on libtorch's fused kernels; the LSTM gate
 //! ablations of Greff et al. 2017 as unrolled cells), stacks of any depth with `none`,
 //! `residual`, `dense` or `highway` skips, bidirectional layers, heads for each task readout,
-//! seeded initialisation, and the gradient-flow probe. libtorch is confined to this crate and
-//! the trainer.
+//! seeded initialisation, and the gradient-flow probe. libtorch is used by this crate, the
+//! trainer (rnnlab-train) and the CLI's training commands (behind its `torch` feature); spec,
+//! tasks, results and report build without it.
 pub mod cell;
 pub mod device;
 pub mod init;

@@ -9,7 +9,7 @@ pub enum ResultsError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not valid {what}")]
+    #[error("{path}: not valid {what}; delete the run folder and run the sweep again (`rnnlab run` redoes runs without a summary)")]
     Parse {
         path: PathBuf,
         what: &'static str,

@@ -121,11 +121,23 @@ pub fn metrics_header<'a>(columns: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// Rewrites `metrics.csv` with all rows so far.
-pub fn write_metrics(path: &Path, columns: &[&str], rows: &[MetricsRow]) -> Result<(), ResultsError> {
+pub fn write_metrics(
+    path: &Path,
+    columns: &[&str],
+    rows: &[MetricsRow],
+) -> Result<(), ResultsError> {
     let records = rows.iter().map(|r| {
-        let mut rec = vec![r.step.to_string(), r.split.to_string(), format!("{}", r.loss)];
+        let mut rec = vec![
+            r.step.to_string(),
+            r.split.to_string(),
+            format!("{}", r.loss),
+        ];
         rec.extend(r.metrics.iter().map(|m| num(*m)));
-        rec.extend([num(r.grad_norm), num(r.clip_rate), format!("{:.3}", r.elapsed_s)]);
+        rec.extend([
+            num(r.grad_norm),
+            num(r.clip_rate),
+            format!("{:.3}", r.elapsed_s),
+        ]);
         rec
     });
     write_csv(path, &metrics_header(columns), records)
@@ -139,7 +151,12 @@ pub fn write_breakdown(path: &Path, rows: &[BreakdownRow]) -> Result<(), Results
         header.push(breakdown::LAST_NOUN);
     }
     let records = rows.iter().map(|r| {
-        let mut rec = vec![r.by.clone(), r.bucket.clone(), format!("{}", r.n), format!("{}", r.accuracy)];
+        let mut rec = vec![
+            r.by.clone(),
+            r.bucket.clone(),
+            format!("{}", r.n),
+            format!("{}", r.accuracy),
+        ];
         if with_last {
             rec.push(num(r.last_noun));
         }

@@ -11,7 +11,6 @@ use crate::{write_atomic, ResultsError};
 
 /// Writes `params.json` atomically, keeping the order given.
 pub fn write_params(path: &Path, params: &[(String, String)]) -> Result<(), ResultsError> {
-    
     let fields: Vec<String> = params
         .iter()
         .map(|(k, v)| {

@@ -23,22 +23,21 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// Gate blocks in the flat weight matrices (PyTorch layout): 4 for the LSTMs, 3 for GRU.
+    /// Gate blocks in the cell's flat weight matrices (PyTorch order: LSTM i,f,g,o; GRU
+    /// r,z,n). The LSTM ablations of Greff et al. 2017 drop the block of the gate they remove:
+    /// no-forget keeps i,g,o; CIFG keeps i,g,o and uses f = 1 - i; no-output keeps i,f,g.
+    /// The models crate sizes its weights from this.
     pub fn gates(self) -> usize {
         match self {
             Cell::RnnTanh | Cell::RnnRelu => 1,
-            Cell::Gru => 3,
-            Cell::Lstm
-            | Cell::LstmPeephole
-            | Cell::LstmNoForget
-            | Cell::LstmCifg
-            | Cell::LstmNoOutput => 4,
+            Cell::Gru | Cell::LstmNoForget | Cell::LstmCifg | Cell::LstmNoOutput => 3,
+            Cell::Lstm | Cell::LstmPeephole => 4,
         }
     }
 
-    /// True for the LSTM family.
+    /// True for the LSTM family (the 1997 LSTM, the forget-gate LSTM and its ablations).
     pub fn is_lstm(self) -> bool {
-        self.gates() == 4
+        !matches!(self, Cell::RnnTanh | Cell::RnnRelu | Cell::Gru)
     }
 }
 

@@ -1,20 +1,18 @@
 use std::path::PathBuf;
 
+use rnnlab_results::ResultsError;
+
 /// Errors of the trainer and the results store, each naming the file or run it concerns.
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
-    #[error("cannot write {path}: {source}")]
+    /// A results file could not be written or read (the error names it).
+    #[error(transparent)]
+    Results(#[from] ResultsError),
+    #[error("cannot write {path}")]
     Write {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
-    },
-    #[error("cannot read {path}: {message}")]
-    Read { path: PathBuf, message: String },
-    #[error("results folder {path} holds a different sweep named `{name}`: {message}")]
-    Conflict {
-        path: PathBuf,
-        name: String,
-        message: String,
     },
     #[error("run {id}: {message}")]
     Run { id: String, message: String },

@@ -5,11 +5,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rnnlab_models::{device, LIBTORCH_VERSION};
 use rnnlab_spec::Run;
 use tch::Device;
 
-use crate::summary::{Status, Summary};
+use crate::summary::{stamped, Status, Summary};
 use crate::{train_run, RunContext, Shard, Store, TrainError};
 
 /// Hooks for progress display; every hook defaults to nothing. Called from worker threads.
@@ -58,7 +57,7 @@ pub struct RunRecord {
 }
 
 /// Runs this shard's share of `runs`, `jobs` at a time. libtorch's intra-op threads are a
-/// process-wide setting: set them once, before calling this (see `threads_per_run`).
+/// process-wide setting: set them once, before calling this (the CLI sets them from `--threads`).
 pub fn execute(
     store: &Store,
     runs: &[Run],
@@ -146,23 +145,8 @@ fn execute_one(
 
 /// Records a failed run; what it had written stays as it was.
 fn failed(store: &Store, run: &Run, device: Device, error: String) -> Summary {
-    let summary = Summary {
-        id: run.id.clone(),
-        status: Status::Failed,
-        steps: 0,
-        final_: BTreeMap::new(),
-        best: BTreeMap::new(),
-        steps_to_solve: None,
-        params: 0,
-        wall_s: 0.0,
-        steps_per_s: 0.0,
-        baselines: BTreeMap::new(),
-        error: Some(error),
-        device: device::name(device),
-        rnnlab: env!("CARGO_PKG_VERSION").to_string(),
-        libtorch: LIBTORCH_VERSION.to_string(),
-        cpu: crate::summary::cpu_name(),
-    };
+    let mut summary = stamped(&run.id, Status::Failed, device);
+    summary.error = Some(error);
     // A failure to record the failure leaves the run without summary: it runs again next time.
     let _ = store.write_summary(&summary);
     summary

@@ -3,6 +3,8 @@ use std::collections::BTreeMap;
 
 use tch::{Kind, Reduction, Tensor};
 
+use rnnlab_results::files::BreakdownRow;
+
 use crate::data::{DeviceBatch, DeviceTargets};
 
 /// The training loss of a model output on a batch: masked mean cross-entropy per step, mean
@@ -124,31 +126,12 @@ impl Evaluation {
             .collect()
     }
 
-    /// `breakdown.csv`, when there is something to break down.
-    pub fn breakdown_csv(&self) -> Option<String> {
-        self.breakdown
-            .as_ref()
-            .filter(|b| !b.buckets.is_empty())
-            .map(Breakdown::csv)
-    }
-
     /// The rows of `breakdown.csv`, for callers that print or serialise them otherwise.
     pub fn breakdown_rows(&self) -> Vec<BreakdownRow> {
         self.breakdown
             .as_ref()
             .map_or_else(Vec::new, Breakdown::rows)
     }
-}
-
-/// One bucket of a breakdown: `by` is the metadata key, `bucket` its value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BreakdownRow {
-    pub by: &'static str,
-    pub bucket: String,
-    pub n: f64,
-    pub accuracy: f64,
-    /// The last-noun heuristic's accuracy on the same examples, where the metadata tells.
-    pub last_noun: Option<f64>,
 }
 
 /// Metadata keys that accuracy is broken down by (agreement: Linzen et al. 2016 report error
@@ -226,7 +209,7 @@ impl Breakdown {
         self.buckets
             .iter()
             .map(|((key, bucket), (hits, n, last))| BreakdownRow {
-                by: key,
+                by: key.to_string(),
                 bucket: match bucket {
                     Bucket::Number(v) => v.to_string(),
                     Bucket::Text(t) => t.clone(),
@@ -237,32 +220,10 @@ impl Breakdown {
             })
             .collect()
     }
-
-    fn csv(&self) -> String {
-        let mut out = String::from("by,bucket,n,accuracy,last_noun\n");
-        for r in self.rows() {
-            let last = r.last_noun.map(|l| format!("{l}")).unwrap_or_default();
-            let (by, bucket, n, accuracy) = (r.by, r.bucket, r.n, r.accuracy);
-            out.push_str(&format!("{by},{bucket},{n},{accuracy},{last}\n"));
-        }
-        out
-    }
 }
 
-/// One row of `metrics.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetricsRow {
-    pub step: usize,
-    pub split: &'static str,
-    pub loss: f64,
-    /// Task metrics, in the task's column order; None where not measured.
-    pub metrics: Vec<Option<f64>>,
-    pub grad_norm: Option<f64>,
-    pub clip_rate: Option<f64>,
-    pub elapsed_s: f64,
-}
-
-/// Whether higher is better for a metric (accuracies), else lower (losses, errors).
+/// Whether higher is better for a metric: the metric catalogue's answer
+/// ([`rnnlab_spec::higher_is_better`]), the same one the report and claims use.
 pub fn higher_is_better(metric: &str) -> bool {
-    metric.contains("accuracy")
+    rnnlab_spec::higher_is_better(metric)
 }

@@ -1,18 +1,21 @@
-//! Training one run.
+//! Training one run: a [`Trainer`] that steps, evaluates and finishes, writing the run's files
+//! through the [`Store`] as it goes.
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use rnnlab_models::{device, probe, Model, LIBTORCH_VERSION};
+use rnnlab_models::{probe, Model};
+use rnnlab_results::files::{GradflowRow, MetricsRow};
+use rnnlab_results::{write_atomic_with, Baseline};
 use rnnlab_spec::Run;
 use rnnlab_tasks::{Split, Task};
-use tch::{nn, Device};
+use tch::{nn, Device, Tensor};
 
 use crate::data::DeviceBatch;
 use crate::executor::Observer;
-use crate::metrics::{self, Evaluation, MetricsRow};
+use crate::metrics::{self, Evaluation};
 use crate::step::{self, Clock, Laps, Profile};
-use crate::summary::{BaselineScore, Status, Summary};
+use crate::summary::{stamped, Status, Summary};
 use crate::{optim, Store, TrainError};
 
 /// What a run needs besides its config: where to compute, where to write, whom to tell, and
@@ -20,32 +23,8 @@ use crate::{optim, Store, TrainError};
 pub struct RunContext<'a> {
     pub device: Device,
     pub store: &'a Store,
-    pub stop: &'a AtomicBool,
+    pub stop: &'a std::sync::atomic::AtomicBool,
     pub observer: &'a dyn Observer,
-}
-
-/// A fixed evaluation set: `size` examples of `split`, drawn once, kept on the device.
-fn eval_set(
-    task: &dyn Task,
-    split: Split,
-    size: usize,
-    batch: usize,
-    device: Device,
-) -> Vec<DeviceBatch> {
-    (0..size.div_ceil(batch))
-        .map(|i| {
-            let n = batch.min(size - i * batch);
-            DeviceBatch::new(task.batch(split, i as u64, n), task, device)
-        })
-        .collect()
-}
-
-fn evaluate(model: &Model, set: &[DeviceBatch], mut e: Evaluation) -> Evaluation {
-    let _guard = tch::no_grad_guard();
-    for b in set {
-        e.add(&model.forward(&b.x, b.lengths.as_ref(), false), b);
-    }
-    e
 }
 
 /// Trains `run` to its end (completed, solved, diverged or interrupted), writing
@@ -62,220 +41,296 @@ pub fn train_run_profiled(
     ctx: &RunContext,
     clock: Clock,
 ) -> Result<(Summary, Profile), TrainError> {
-    let start = Instant::now();
-    let began = clock.now();
-    let mut profile = Profile::default();
-    let cfg = &run.config;
-    let tc = &cfg.train;
-    ctx.store.begin(run)?;
-    let task = rnnlab_tasks::build(&cfg.task, cfg.seed);
-    let vs = nn::VarStore::new(ctx.device);
-    let model = Model::new(&vs.root(), &cfg.model, &task.shape(), cfg.seed);
-    let mut opt = optim::build(&vs, tc).map_err(|e| TrainError::Run {
-        id: run.id.clone(),
-        message: e.to_string(),
-    })?;
-    let params = vs.trainable_variables();
-
-    let valid = eval_set(
-        task.as_ref(),
-        Split::Valid,
-        tc.eval_size,
-        tc.batch,
-        ctx.device,
-    );
-    // The task's metric columns after `loss`.
-    let columns = &task.metrics()[1..];
-    let mut rows: Vec<MetricsRow> = Vec::new();
-    let mut best: BTreeMap<String, f64> = BTreeMap::new();
-    let mut gradflow = String::new();
-    let (mut status, mut steps_to_solve, mut done) = (Status::Completed, None, 0);
-    let (mut loss_sum, mut norm_sum, mut clipped, mut since) = (0.0, 0.0, 0usize, 0usize);
-    profile.setup = clock.now().saturating_sub(began);
-
+    let mut trainer = Trainer::new(run, ctx, clock)?;
     let loop_start = clock.now();
     let mut laps = Laps::start(clock);
-    let phases = &mut profile.phases;
-    for step in 0..tc.steps {
-        if ctx.stop.load(Ordering::Relaxed) {
-            status = Status::Interrupted;
-            break;
+    while trainer.status.is_none() {
+        trainer.step(&mut laps)?;
+    }
+    trainer.profile.loop_time = clock.now().saturating_sub(loop_start);
+    trainer.finish()
+}
+
+/// Sums over the training steps since the last `train` row of metrics.csv.
+#[derive(Debug, Default)]
+struct Window {
+    loss: f64,
+    norm: f64,
+    clipped: usize,
+    steps: usize,
+}
+
+/// One run in progress: its model, optimizer and data, and what it has recorded so far.
+struct Trainer<'a> {
+    run: &'a Run,
+    ctx: &'a RunContext<'a>,
+    clock: Clock,
+    start: Instant,
+    task: Box<dyn Task>,
+    vs: nn::VarStore,
+    model: Model,
+    opt: nn::Optimizer,
+    params: Vec<Tensor>,
+    /// The fixed validation set, drawn once.
+    valid: Vec<DeviceBatch>,
+    /// The task's metric columns after `loss`.
+    columns: &'static [&'static str],
+    rows: Vec<MetricsRow>,
+    best: BTreeMap<String, f64>,
+    gradflow: Vec<GradflowRow>,
+    window: Window,
+    /// Updates done.
+    done: usize,
+    steps_to_solve: Option<usize>,
+    /// How the run ended, once it has.
+    status: Option<Status>,
+    profile: Profile,
+}
+
+impl<'a> Trainer<'a> {
+    /// Prepares the run's folder, task, model, optimizer and validation set.
+    fn new(run: &'a Run, ctx: &'a RunContext<'a>, clock: Clock) -> Result<Self, TrainError> {
+        let start = Instant::now();
+        let began = clock.now();
+        let cfg = &run.config;
+        ctx.store.begin(run)?;
+        let task = rnnlab_tasks::try_build(&cfg.task, cfg.seed).map_err(|e| TrainError::Run {
+            id: run.id.clone(),
+            message: e.to_string(),
+        })?;
+        let vs = nn::VarStore::new(ctx.device);
+        let model = Model::new(&vs.root(), &cfg.model, &task.shape(), cfg.seed);
+        let opt = optim::build(&vs, &cfg.train).map_err(|e| TrainError::Run {
+            id: run.id.clone(),
+            message: e.to_string(),
+        })?;
+        let params = vs.trainable_variables();
+        let valid = eval_set(task.as_ref(), Split::Valid, run, ctx.device);
+        let columns = &task.metrics()[1..];
+        let mut profile = Profile::default();
+        profile.setup = clock.now().saturating_sub(began);
+        Ok(Self {
+            run,
+            ctx,
+            clock,
+            start,
+            task,
+            vs,
+            model,
+            opt,
+            params,
+            valid,
+            columns,
+            rows: Vec::new(),
+            best: BTreeMap::new(),
+            gradflow: Vec::new(),
+            window: Window::default(),
+            done: 0,
+            steps_to_solve: None,
+            status: None,
+            profile,
+        })
+    }
+
+    /// One update (and the evaluation that follows it when due). Sets `status` when the run
+    /// ends: out of steps, interrupted, diverged or solved.
+    fn step(&mut self, laps: &mut Laps) -> Result<(), TrainError> {
+        let tc = &self.run.config.train;
+        if self.done == tc.steps {
+            self.status = Some(Status::Completed);
+            return Ok(());
         }
+        if self.ctx.stop.load(Ordering::Relaxed) {
+            self.status = Some(Status::Interrupted);
+            return Ok(());
+        }
+        let step = self.done;
+        let phases = &mut self.profile.phases;
         let _ = laps.lap();
-        let arrays = task.batch(Split::Train, step as u64, tc.batch);
+        let arrays = self.task.batch(Split::Train, step as u64, tc.batch);
         phases.data += laps.lap();
-        let batch = DeviceBatch::for_training(arrays, ctx.device);
+        let batch = DeviceBatch::for_training(arrays, self.ctx.device);
         phases.tensors += laps.lap();
         if tc.probe_every.is_some_and(|k| step % k == 0) {
-            let flow = probe::measure(&model, &batch.x, batch.lengths.as_ref(), |y| {
+            let flow = probe::measure(&self.model, &batch.x, batch.lengths.as_ref(), |y| {
                 metrics::loss(y, &batch)
             });
-            append_gradflow(&mut gradflow, step, &flow);
+            push_gradflow(&mut self.gradflow, step, &flow);
             phases.probe += laps.lap();
         }
-        let (loss, norm) = step::gradients(&model, &mut opt, &params, &batch, phases, &mut laps);
-        done = step + 1;
-        if !loss.is_finite() || !norm.is_finite() {
-            status = Status::Diverged;
-            break;
-        }
-        clipped += usize::from(step::update(
-            &mut opt, &params, tc, step, norm, phases, &mut laps,
-        ));
-        (loss_sum, norm_sum, since) = (loss_sum + loss, norm_sum + norm, since + 1);
-
-        if done % tc.eval_every == 0 || done == tc.steps {
-            let eval_start = clock.now();
-            let elapsed_s = start.elapsed().as_secs_f64();
-            rows.push(MetricsRow {
-                step: done,
-                split: "train",
-                loss: loss_sum / since as f64,
-                metrics: vec![None; columns.len()],
-                grad_norm: Some(norm_sum / since as f64),
-                clip_rate: Some(clipped as f64 / since as f64),
-                elapsed_s,
-            });
-            (loss_sum, norm_sum, clipped, since) = (0.0, 0.0, 0, 0);
-            let means = evaluate(&model, &valid, Evaluation::default()).means();
-            rows.push(row(
-                done,
-                "valid",
-                &means,
-                columns,
-                start.elapsed().as_secs_f64(),
-            ));
-            for (k, v) in &means {
-                let better = |old: f64| {
-                    if metrics::higher_is_better(k) {
-                        *v > old
-                    } else {
-                        *v < old
-                    }
-                };
-                if best.get(k).is_none_or(|old| better(*old)) {
-                    best.insert(k.clone(), *v);
-                }
-            }
-            ctx.store.write_metrics(&run.id, columns, &rows)?;
-            ctx.observer.evaluated(run, done, tc.steps, &means);
-            profile.eval += clock.now().saturating_sub(eval_start);
-            if let Some(c) = &cfg.stop.solved {
-                if means.get(&c.metric).is_some_and(|v| c.met(*v)) {
-                    steps_to_solve = Some(done);
-                    status = Status::Solved;
-                    break;
-                }
-            }
-        }
-    }
-    profile.loop_time = clock.now().saturating_sub(loop_start);
-    profile.steps = done;
-    let finish_start = clock.now();
-    let wall_s = start.elapsed().as_secs_f64();
-    let mut final_ = BTreeMap::new();
-    if matches!(status, Status::Completed | Status::Solved) {
-        let test = eval_set(
-            task.as_ref(),
-            Split::Test,
-            tc.eval_size,
-            tc.batch,
-            ctx.device,
+        let (loss, norm) = step::gradients(
+            &self.model,
+            &mut self.opt,
+            &self.params,
+            &batch,
+            phases,
+            laps,
         );
-        let e = evaluate(&model, &test, Evaluation::with_breakdown());
-        final_ = e.means();
-        if let Some(csv) = e.breakdown_csv() {
-            ctx.store
-                .write_file(&run.id, "breakdown.csv", csv.as_bytes())?;
+        self.done = step + 1;
+        if !loss.is_finite() || !norm.is_finite() {
+            self.status = Some(Status::Diverged);
+            return Ok(());
         }
-        rows.push(row(
-            done,
-            "test",
-            &final_,
-            columns,
-            start.elapsed().as_secs_f64(),
-        ));
+        let clipped = step::update(&mut self.opt, &self.params, tc, step, norm, phases, laps);
+        let w = &mut self.window;
+        (w.loss, w.norm, w.steps) = (w.loss + loss, w.norm + norm, w.steps + 1);
+        w.clipped += usize::from(clipped);
+        if self.done % tc.eval_every == 0 || self.done == tc.steps {
+            self.evaluate()?;
+        }
+        Ok(())
     }
-    ctx.store.write_metrics(&run.id, columns, &rows)?;
-    if !gradflow.is_empty() {
-        ctx.store.write_file(
-            &run.id,
-            "gradflow.csv",
-            format!("step,layer,direction,t,distance,norm\n{gradflow}").as_bytes(),
-        )?;
+
+    /// Records the training window and a validation evaluation, updates the best values,
+    /// rewrites metrics.csv, and stops the run when it meets `stop.solved`.
+    fn evaluate(&mut self) -> Result<(), TrainError> {
+        let eval_start = self.clock.now();
+        let w = std::mem::take(&mut self.window);
+        let steps = w.steps as f64;
+        self.rows.push(MetricsRow {
+            step: self.done,
+            split: "train",
+            loss: w.loss / steps,
+            metrics: vec![None; self.columns.len()],
+            grad_norm: Some(w.norm / steps),
+            clip_rate: Some(w.clipped as f64 / steps),
+            elapsed_s: self.start.elapsed().as_secs_f64(),
+        });
+        let means = evaluate(&self.model, &self.valid, Evaluation::default()).means();
+        self.rows.push(self.row("valid", &means));
+        for (k, v) in &means {
+            let better = |old: f64| {
+                if metrics::higher_is_better(k) {
+                    *v > old
+                } else {
+                    *v < old
+                }
+            };
+            if self.best.get(k).is_none_or(|old| better(*old)) {
+                self.best.insert(k.clone(), *v);
+            }
+        }
+        let (run, tc) = (self.run, &self.run.config.train);
+        self.ctx
+            .store
+            .write_metrics(&run.id, self.columns, &self.rows)?;
+        self.ctx
+            .observer
+            .evaluated(run, self.done, tc.steps, &means);
+        self.profile.eval += self.clock.now().saturating_sub(eval_start);
+        if let Some(c) = &run.config.stop.solved {
+            if means.get(&c.metric).is_some_and(|v| c.met(*v)) {
+                self.steps_to_solve = Some(self.done);
+                self.status = Some(Status::Solved);
+            }
+        }
+        Ok(())
     }
-    if tc.save && status != Status::Interrupted {
-        let path = ctx.store.run_dir(&run.id).join("model.safetensors");
-        // tch picks the format from the extension: keep `.safetensors` last.
-        let tmp = path.with_extension("tmp.safetensors");
-        vs.save(&tmp).map_err(|e| TrainError::Run {
-            id: run.id.clone(),
-            message: format!("saving the model: {e}"),
-        })?;
-        std::fs::rename(&tmp, &path).map_err(|source| TrainError::Write { path, source })?;
-    }
-    let summary = Summary {
-        id: run.id.clone(),
-        status,
-        steps: done,
-        final_,
-        best,
-        steps_to_solve,
-        params: model.parameters(),
-        wall_s,
-        steps_per_s: done as f64 / wall_s.max(1e-9),
-        baselines: task
+
+    /// The final test evaluation (completed and solved runs), the run's remaining files, and
+    /// its summary, written last.
+    fn finish(mut self) -> Result<(Summary, Profile), TrainError> {
+        let finish_start = self.clock.now();
+        let status = self.status.unwrap_or(Status::Completed);
+        let (run, store) = (self.run, self.ctx.store);
+        let files = store.run(&run.id);
+        self.profile.steps = self.done;
+        let wall_s = self.start.elapsed().as_secs_f64();
+        let mut final_ = BTreeMap::new();
+        if matches!(status, Status::Completed | Status::Solved) {
+            let test = eval_set(self.task.as_ref(), Split::Test, run, self.ctx.device);
+            let e = evaluate(&self.model, &test, Evaluation::with_breakdown());
+            final_ = e.means();
+            let breakdown = e.breakdown_rows();
+            if !breakdown.is_empty() {
+                rnnlab_results::files::write_breakdown(&files.breakdown(), &breakdown)?;
+            }
+            self.rows.push(self.row("test", &final_));
+        }
+        store.write_metrics(&run.id, self.columns, &self.rows)?;
+        if !self.gradflow.is_empty() {
+            rnnlab_results::files::write_gradflow(&files.gradflow(), &self.gradflow)?;
+        }
+        if run.config.train.save && status != Status::Interrupted {
+            write_atomic_with(&files.model(), |tmp| self.vs.save(tmp))?;
+        }
+        let mut summary = stamped(&run.id, status, self.ctx.device);
+        summary.steps = self.done;
+        summary.final_ = final_;
+        summary.best = std::mem::take(&mut self.best);
+        summary.steps_to_solve = self.steps_to_solve;
+        summary.params = self.model.parameters();
+        summary.wall_s = wall_s;
+        summary.steps_per_s = self.done as f64 / wall_s.max(1e-9);
+        summary.baselines = self
+            .task
             .baselines()
             .into_iter()
-            .map(|b| {
-                (
-                    b.name.to_string(),
-                    BaselineScore {
-                        metric: b.metric.to_string(),
-                        value: b.value,
-                    },
-                )
+            .map(|b| Baseline {
+                name: b.name.to_string(),
+                metric: b.metric.to_string(),
+                value: b.value,
             })
-            .collect(),
-        error: None,
-        device: device::name(ctx.device),
-        rnnlab: env!("CARGO_PKG_VERSION").to_string(),
-        libtorch: LIBTORCH_VERSION.to_string(),
-        cpu: crate::summary::cpu_name(),
-    };
-    ctx.store.write_summary(&summary)?;
-    profile.finish = clock.now().saturating_sub(finish_start);
-    Ok((summary, profile))
-}
+            .collect();
+        store.write_summary(&summary)?;
+        self.profile.finish = self.clock.now().saturating_sub(finish_start);
+        Ok((summary, self.profile))
+    }
 
-fn row(
-    step: usize,
-    split: &'static str,
-    means: &BTreeMap<String, f64>,
-    columns: &[&str],
-    elapsed_s: f64,
-) -> MetricsRow {
-    MetricsRow {
-        step,
-        split,
-        loss: means.get("loss").copied().unwrap_or(f64::NAN),
-        metrics: columns.iter().map(|c| means.get(*c).copied()).collect(),
-        grad_norm: None,
-        clip_rate: None,
-        elapsed_s,
+    /// A metrics.csv row of an evaluation's means.
+    fn row(&self, split: &'static str, means: &BTreeMap<String, f64>) -> MetricsRow {
+        MetricsRow {
+            step: self.done,
+            split,
+            loss: means.get("loss").copied().unwrap_or(f64::NAN),
+            metrics: self
+                .columns
+                .iter()
+                .map(|c| means.get(*c).copied())
+                .collect(),
+            grad_norm: None,
+            clip_rate: None,
+            elapsed_s: self.start.elapsed().as_secs_f64(),
+        }
     }
 }
 
-fn append_gradflow(out: &mut String, step: usize, flow: &probe::GradientFlow) {
-    use std::fmt::Write;
-    for (l, layer) in flow.norms.iter().enumerate() {
-        for (d, dir) in layer.iter().enumerate() {
+/// A fixed evaluation set: `train.eval_size` examples of `split`, drawn once, kept on the
+/// device.
+fn eval_set(task: &dyn Task, split: Split, run: &Run, device: Device) -> Vec<DeviceBatch> {
+    let (size, batch) = (run.config.train.eval_size, run.config.train.batch);
+    (0..size.div_ceil(batch))
+        .map(|i| {
+            let n = batch.min(size - i * batch);
+            DeviceBatch::new(task.batch(split, i as u64, n), task, device)
+        })
+        .collect()
+}
+
+fn evaluate(model: &Model, set: &[DeviceBatch], mut e: Evaluation) -> Evaluation {
+    let _guard = tch::no_grad_guard();
+    for b in set {
+        e.add(&model.forward(&b.x, b.lengths.as_ref(), false), b);
+    }
+    e
+}
+
+fn push_gradflow(out: &mut Vec<GradflowRow>, step: usize, flow: &probe::GradientFlow) {
+    for (layer, directions) in flow.norms.iter().enumerate() {
+        for (direction, norms) in directions.iter().enumerate() {
             // Distance: steps between h_t and the end of the sequence, where the loss is read
             // (for the backward direction, from the start).
-            let last = dir.len().saturating_sub(1);
-            for (t, n) in dir.iter().enumerate() {
-                let distance = if d == 0 { last - t } else { t };
-                let _ = writeln!(out, "{step},{l},{d},{t},{distance},{n:e}");
+            let last = norms.len().saturating_sub(1);
+            for (t, norm) in norms.iter().enumerate() {
+                let distance = if direction == 0 { last - t } else { t };
+                out.push(GradflowRow {
+                    step,
+                    layer,
+                    direction,
+                    t,
+                    distance,
+                    norm: *norm,
+                });
             }
         }
     }

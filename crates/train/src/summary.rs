@@ -1,70 +1,18 @@
-//! `summary.json`: a run's outcome (see docs/results.md).
-use std::collections::BTreeMap;
+//! A run's `summary.json` (format owned by rnnlab-results), stamped with who made it.
+use rnnlab_models::{device, LIBTORCH_VERSION};
+pub use rnnlab_results::{Status, Summary};
+use tch::Device;
 
-use serde::{Deserialize, Serialize};
-
-/// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Ran all its steps.
-    Completed,
-    /// Met `stop.solved` and stopped early.
-    Solved,
-    /// Hit a NaN or infinite loss or gradient.
-    Diverged,
-    /// An error or panic; see `error`.
-    Failed,
-    /// Stopped by the user; runs again next time.
-    Interrupted,
-}
-
-impl Status {
-    /// Final statuses are not run again unless asked.
-    pub fn is_final(self) -> bool {
-        !matches!(self, Status::Interrupted)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Completed => "completed",
-            Status::Solved => "solved",
-            Status::Diverged => "diverged",
-            Status::Failed => "failed",
-            Status::Interrupted => "interrupted",
-        }
-    }
-}
-
-/// A no-learning reference score stored beside the model's.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BaselineScore {
-    pub metric: String,
-    pub value: f64,
-}
-
-/// The contents of `summary.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub id: String,
-    pub status: Status,
-    pub steps: usize,
-    #[serde(rename = "final")]
-    pub final_: BTreeMap<String, f64>,
-    pub best: BTreeMap<String, f64>,
-    pub steps_to_solve: Option<usize>,
-    pub params: usize,
-    pub wall_s: f64,
-    pub steps_per_s: f64,
-    pub baselines: BTreeMap<String, BaselineScore>,
-    pub error: Option<String>,
-    pub device: String,
-    pub rnnlab: String,
-    pub libtorch: String,
-    /// The processor the run trained on (`model name` of /proc/cpuinfo), for the report's
-    /// environment section: speeds are only comparable on the same CPU.
-    #[serde(default)]
-    pub cpu: String,
+/// The one constructor of a run's summary: `status`, and the build, device and processor
+/// that produced it (speeds and numbers compare only across the same ones). Measured fields
+/// are filled in by the caller.
+pub fn stamped(id: &str, status: Status, on: Device) -> Summary {
+    let mut summary = Summary::new(id, status);
+    summary.device = device::name(on);
+    summary.rnnlab = env!("CARGO_PKG_VERSION").to_string();
+    summary.libtorch = LIBTORCH_VERSION.to_string();
+    summary.cpu = cpu_name();
+    summary
 }
 
 /// The CPU's model name, or "unknown" where /proc/cpuinfo does not say.

@@ -121,8 +121,9 @@ fn a_failing_run_is_isolated_and_finished_runs_are_not_run_again() {
     assert!(!again[0].reused && again[1].reused);
 }
 
-/// A process killed while writing leaves `NAME.PID-THREAD.tmp` files in the run's folder; the
-/// next start of that run removes them, and leaves the run's other files to be overwritten.
+/// A process killed while writing leaves temporaries (`.tmp-PID-N-NAME`, the weights' among
+/// them) in the run's folder; the next start of that run removes them, and leaves the run's
+/// other files to be overwritten.
 #[test]
 fn starting_a_run_removes_temporary_files_a_killed_process_left() {
     let run = runs(SWEEP).remove(0);
@@ -130,11 +131,13 @@ fn starting_a_run_removes_temporary_files_a_killed_process_left() {
     let store = Store::open(dir.path(), SWEEP).unwrap();
     let run_dir = store.run_dir(&run.id);
     std::fs::create_dir_all(&run_dir).unwrap();
-    let stale = run_dir.join("summary.json.999-ThreadId(3).tmp");
+    let stale = rnnlab_results::temporary_path(&run_dir.join("summary.json"));
     std::fs::write(&stale, "{\"id\":").unwrap();
+    let weights = rnnlab_results::temporary_path(&run_dir.join("model.safetensors"));
+    std::fs::write(&weights, "half the weights").unwrap();
     std::fs::write(run_dir.join("metrics.csv"), "step\n").unwrap();
     store.begin(&run).unwrap();
-    assert!(!stale.exists());
+    assert!(!stale.exists() && !weights.exists());
     assert!(run_dir.join("metrics.csv").exists());
     assert!(run_dir.join("config.yaml").exists());
 }

@@ -72,7 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 /// The overall row, then the breakdown rows, in breakdown.csv's order.
 fn rows(scored: &FileEvaluation) -> Vec<BreakdownRow> {
     let overall = BreakdownRow {
-        by: "overall",
+        by: "overall".into(),
         bucket: "all".into(),
         n: scored.n as f64,
         accuracy: scored.accuracy(),

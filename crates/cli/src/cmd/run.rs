@@ -146,12 +146,12 @@ fn print_table(records: &[RunRecord]) {
         let baselines: Vec<String> = s
             .baselines
             .iter()
-            .filter_map(|(name, b)| {
+            .filter_map(|b| {
                 let v = s.final_.get(&b.metric)?;
                 let side = if v < &b.value { "below" } else { "above" };
                 Some(format!(
-                    "{} {v:.4} is {side} the {:.4} baseline ({name})",
-                    b.metric, b.value
+                    "{} {v:.4} is {side} the {:.4} baseline ({})",
+                    b.metric, b.value, b.name
                 ))
             })
             .collect();

@@ -226,7 +226,7 @@ pub fn summaries(results: &Path) -> BTreeMap<String, Stored> {
         .collect()
 }
 
-/// Files under `dir` whose name ends in `.tmp`, at any depth.
+/// Temporaries (`.tmp-<pid>-<n>-<name>`, see `rnnlab_results::temporary_path`) under `dir`, at any depth.
 pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -238,7 +238,10 @@ pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.to_string_lossy().ends_with(".tmp") {
+            } else if p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"))
+            {
                 found.push(p);
             }
         }
