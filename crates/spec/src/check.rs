@@ -3,7 +3,8 @@
 //! also protect configs built in code or read back from `config.yaml`.
 use crate::metric::{self, Direction};
 use crate::{
-    ClipKind, ModelConfig, Optimizer, RunConfig, Skip, StopConfig, TaskConfig, TrainConfig,
+    ClipKind, Diverged, ModelConfig, Optimizer, RunConfig, Skip, StopConfig, TaskConfig,
+    TrainConfig,
 };
 
 /// How bad a [`Problem`] is: errors stop the sweep; warnings are printed and the sweep runs.
@@ -182,6 +183,7 @@ fn train(t: &TrainConfig, out: &mut Problems) {
 /// The criterion has a bound, and watches a metric the task reports (from the catalogue);
 /// a bound on the wrong side of the metric's direction is a warning.
 fn stop(s: &StopConfig, task: &TaskConfig, out: &mut Problems) {
+    diverged(&s.diverged, out);
     let Some(c) = &s.solved else { return };
     let metrics = task.metrics();
     if c.metric.trim().is_empty() {
@@ -232,6 +234,29 @@ fn stop(s: &StopConfig, task: &TaskConfig, out: &mut Problems) {
     }
 }
 
+/// The loss rule: a factor above 1 (at or below it a run that learned nothing would count as
+/// diverged), at least one evaluation.
+fn diverged(d: &Diverged, out: &mut Problems) {
+    if let Some(k) = d.loss_above_baseline {
+        if !(k > 1.0 && k.is_finite()) {
+            out.error(
+                "stop.diverged.loss_above_baseline",
+                &format!(
+                    "must be a finite number greater than 1 (it is {k}): the multiple of the \
+                     task's no-learning loss above which the run counts as diverged; try {}, or \
+                     `null` to turn the loss rule off",
+                    Diverged::LOSS_ABOVE_BASELINE
+                ),
+            );
+        }
+    }
+    out.at_least_one(
+        "stop.diverged.evaluations",
+        d.evaluations,
+        "consecutive evaluations the loss must stay above the bound; try 2",
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +300,21 @@ mod tests {
         );
         c.train.clip.kind = ClipKind::None;
         assert!(!paths(&c).contains(&"train.clip.max".to_string()));
+    }
+
+    #[test]
+    fn the_divergence_rule_is_checked() {
+        let mut c = config();
+        c.stop.diverged = Diverged::off();
+        assert!(c.check().is_empty());
+        for bad in [1.0, 0.5, -3.0, f64::INFINITY, f64::NAN] {
+            c.stop.diverged.loss_above_baseline = Some(bad);
+            assert_eq!(paths(&c), ["stop.diverged.loss_above_baseline"], "{bad}");
+        }
+        c.stop.diverged.loss_above_baseline = Some(1.5);
+        assert!(c.check().is_empty());
+        c.stop.diverged.evaluations = 0;
+        assert_eq!(paths(&c), ["stop.diverged.evaluations"]);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub use locate::Location;
 pub use metric::{higher_is_better, Direction, Metric, MetricRef, Scalar, TaskMetrics};
 pub use model::{Cell, Init, Merge, ModelConfig, Skip};
 pub use run::{Run, RunConfig};
-pub use stop::{Criterion, StopConfig};
+pub use stop::{Criterion, Diverged, StopConfig};
 pub use sweep::{yaml_scalar, Expanded, Sweep};
 pub use task::{
     AddingConfig, AgreementConfig, AgreementForm, CopyConfig, TaskConfig, TemporalOrderConfig,

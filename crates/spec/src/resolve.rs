@@ -281,6 +281,7 @@ fn example(path: &str) -> &'static str {
         "train" => "lr: 1.0e-3, steps: 2000",
         "train.clip" => "kind: norm, max: 1.0",
         "stop" => "solved: { metric: accuracy, at_least: 0.99 }",
+        "stop.diverged" => "loss_above_baseline: 10, evaluations: 2",
         _ => "metric: accuracy, at_least: 0.99",
     }
 }

@@ -20,7 +20,8 @@ pub struct RunConfig {
 
 impl RunConfig {
     /// The run id: the first 12 hex digits of the SHA-256 of the config's canonical JSON
-    /// (every field written out with defaults filled in, object keys sorted, no whitespace).
+    /// (every field written out with defaults filled in, object keys sorted, no whitespace;
+    /// `stop.diverged` only when it is not its default, so its introduction kept the ids).
     ///
     /// It depends only on what the run computes, not on the sweep it came from or the order
     /// of keys in the YAML, so it is the same on every machine and changes exactly when the
@@ -141,5 +142,10 @@ mod tests {
         let mut b = config(1);
         b.model.hidden += 1;
         assert_ne!(a.id(), b.id());
+        let mut c = config(1);
+        c.stop.diverged = crate::Diverged::off();
+        assert_ne!(a.id(), c.id());
+        c.stop.diverged = crate::Diverged::default();
+        assert_eq!(a.id(), c.id());
     }
 }

@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::{
-    AddingConfig, AgreementConfig, Clip, CopyConfig, Criterion, ModelConfig, RunConfig, StopConfig,
-    TaskConfig, TemporalOrderConfig, TrainConfig,
+    AddingConfig, AgreementConfig, Clip, CopyConfig, Criterion, Diverged, ModelConfig, RunConfig,
+    StopConfig, TaskConfig, TemporalOrderConfig, TrainConfig,
 };
 
 /// The names of a derived struct's fields, as its `Deserialize` impl hands them to
@@ -76,6 +76,7 @@ pub(crate) enum Node {
     Clip,
     Stop,
     Criterion,
+    Diverged,
 }
 
 impl Node {
@@ -90,6 +91,7 @@ impl Node {
             Node::Clip => "train.clip".into(),
             Node::Stop => "stop".into(),
             Node::Criterion => "stop.solved".into(),
+            Node::Diverged => "stop.diverged".into(),
         }
     }
 
@@ -107,6 +109,7 @@ impl Node {
             Node::Clip => fields_of::<Clip>().to_vec(),
             Node::Stop => fields_of::<StopConfig>().to_vec(),
             Node::Criterion => fields_of::<Criterion>().to_vec(),
+            Node::Diverged => fields_of::<Diverged>().to_vec(),
         };
         if matches!(self, Node::Task(_) | Node::AnyTask) {
             out.insert(0, "kind");
@@ -125,6 +128,7 @@ impl Node {
             (Node::Run, "stop") => Node::Stop,
             (Node::Train, "clip") => Node::Clip,
             (Node::Stop, "solved") => Node::Criterion,
+            (Node::Stop, "diverged") => Node::Diverged,
             _ => return None,
         })
     }
@@ -158,6 +162,7 @@ impl Node {
                 serde_yaml::from_value::<Criterion>(doc(map, &[("metric", Value::from("m"))]))
                     .map(drop)
             }
+            Node::Diverged => serde_yaml::from_value::<Diverged>(doc(map, &[])).map(drop),
         };
         result.map_err(|e| e.to_string())
     }
@@ -174,6 +179,7 @@ impl Node {
             Node::Model => to_value(&ModelConfig::default()),
             Node::Train => to_value(&TrainConfig::default()),
             Node::Clip => to_value(&Clip::default()),
+            Node::Diverged => to_value(&Diverged::default()),
             _ => None,
         }?;
         whole.get(field).filter(|v| !v.is_null()).cloned()
@@ -283,6 +289,7 @@ mod tests {
     fn config_paths_are_checked_against_the_schema() {
         assert!(check_config_path("model.skip").is_ok());
         assert!(check_config_path("train.clip.max").is_ok());
+        assert!(check_config_path("stop.diverged.evaluations").is_ok());
         assert!(check_config_path("task.max_attractors").is_ok());
         let err = check_config_path("model.hiden").unwrap_err();
         assert_eq!(err.depth, 1);
