@@ -80,6 +80,14 @@ impl Task for Adding {
         }]
     }
 
+    /// The loss is the squared error, so `predict 1`'s MSE is the no-learning loss.
+    fn no_learning_loss(&self) -> Option<f64> {
+        self.baselines()
+            .into_iter()
+            .find(|b| b.name == "predict 1")
+            .map(|b| b.value)
+    }
+
     fn kind(&self) -> &'static str {
         "adding"
     }

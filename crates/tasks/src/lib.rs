@@ -106,6 +106,16 @@ pub trait Task: Send + Sync {
     fn batch(&self, split: Split, index: u64, size: usize) -> Batch;
     /// The task's no-learning baselines, on the test split where splits differ.
     fn baselines(&self) -> Vec<Baseline>;
+    /// The validation loss of a model that learned nothing: the valid split's baseline whose
+    /// metric is `loss` (copy's `memoryless loss`, temporal order's `chance loss`; adding,
+    /// whose loss is the MSE, returns its `predict 1` MSE). `None` when the task has no loss
+    /// baseline (agreement): then `stop.diverged`'s loss rule does not apply.
+    fn no_learning_loss(&self) -> Option<f64> {
+        self.split_baselines(Split::Valid)
+            .into_iter()
+            .find(|b| b.metric == "loss")
+            .map(|b| b.value)
+    }
     /// The task kind, as `task.kind` names it (`copy`, `adding`, ...).
     fn kind(&self) -> &'static str;
     /// The kind's entry in the metric catalogue ([`rnnlab_spec::metric`]): every metric with
@@ -214,6 +224,97 @@ mod tests {
                 ..Default::default()
             }),
         ]
+    }
+
+    /// Each task kind with a few configs, for properties of the baselines.
+    fn task_variety() -> Vec<TaskConfig> {
+        let mut out = every_task();
+        for (length, symbols, recall) in [(1, 1, 1), (10, 2, 3), (100, 8, 10)] {
+            out.push(TaskConfig::Copy(CopyConfig {
+                length,
+                symbols,
+                recall,
+            }));
+        }
+        out.push(TaskConfig::Adding(AddingConfig { length: 2 }));
+        out.push(TaskConfig::TemporalOrder(TemporalOrderConfig {
+            length: 20,
+            positions: 2,
+        }));
+        out.push(TaskConfig::Agreement(AgreementConfig {
+            max_attractors: 0,
+            ..Default::default()
+        }));
+        out.push(TaskConfig::Agreement(AgreementConfig {
+            test_max_attractors: Some(4),
+            test_max_modifiers: Some(5),
+            ..Default::default()
+        }));
+        out
+    }
+
+    #[test]
+    fn baseline_names_are_unique_within_a_task() {
+        for config in task_variety() {
+            let task = build(&config, 1);
+            for split in [Split::Train, Split::Valid, Split::Test] {
+                let baselines = task.split_baselines(split);
+                let mut names: Vec<&str> = baselines.iter().map(|b| b.name).collect();
+                names.sort_unstable();
+                let before = names.len();
+                names.dedup();
+                assert_eq!(
+                    names.len(),
+                    before,
+                    "{config:?} {split:?}: two baselines share a name: {baselines:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_no_learning_loss_is_the_loss_baseline() {
+        let loss = |config: TaskConfig| build(&config, 1).no_learning_loss();
+        let copy = CopyConfig {
+            length: 10,
+            symbols: 4,
+            recall: 5,
+        };
+        // The recall steps at chance, cross-entropy ln k, averaged over t + 2r scored steps.
+        let expected = 5.0 * 4f64.ln() / 20.0;
+        assert!((loss(TaskConfig::Copy(copy)).unwrap() - expected).abs() < 1e-12);
+        assert_eq!(
+            loss(TaskConfig::Adding(AddingConfig { length: 30 })),
+            Some(1.0 / 6.0)
+        );
+        for (positions, classes) in [(2, 4f64), (3, 8f64)] {
+            let t = TaskConfig::TemporalOrder(TemporalOrderConfig {
+                length: 30,
+                positions,
+            });
+            assert_eq!(loss(t), Some(classes.ln()));
+        }
+        assert_eq!(
+            loss(TaskConfig::Agreement(AgreementConfig::default())),
+            None
+        );
+        let lm = AgreementConfig {
+            form: AgreementForm::LanguageModel,
+            ..Default::default()
+        };
+        assert_eq!(loss(TaskConfig::Agreement(lm)), None);
+        // Every task with a loss baseline (or adding's MSE) has a finite, positive one.
+        for config in task_variety() {
+            let task = build(&config, 1);
+            let has_loss = task
+                .baselines()
+                .iter()
+                .any(|b| b.metric == "loss" || (task.kind() == "adding" && b.metric == "mse"));
+            match task.no_learning_loss() {
+                Some(v) => assert!(v.is_finite() && v >= 0.0, "{config:?}: {v}"),
+                None => assert!(!has_loss, "{config:?}"),
+            }
+        }
     }
 
     #[test]

@@ -106,12 +106,12 @@ impl Task for TemporalOrder {
         let c = self.classes() as f64;
         vec![
             Baseline {
-                name: "chance",
+                name: "chance accuracy",
                 metric: "accuracy",
                 value: 1.0 / c,
             },
             Baseline {
-                name: "chance",
+                name: "chance loss",
                 metric: "loss",
                 value: c.ln(),
             },
