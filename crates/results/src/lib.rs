@@ -20,4 +20,7 @@ pub use atomic::{remove_temporaries, temporary_path, write_atomic, write_atomic_
 pub use error::ResultsError;
 pub use layout::{Layout, RunFiles};
 pub use params::{read_params, write_params};
-pub use summary::{read_summary, write_summary, Baseline, Status, Summary, FORMAT_VERSION};
+pub use summary::{
+    read_summary, write_summary, Baseline, Divergence, DivergenceRule, Status, Summary,
+    FORMAT_VERSION,
+};

@@ -24,7 +24,8 @@ pub enum Status {
     Completed,
     /// Met `stop.solved` and stopped early.
     Solved,
-    /// Blew up: a non-finite loss or gradient.
+    /// Blew up: a non-finite loss or gradient, or a validation loss far above the task's
+    /// no-learning loss (`stop.diverged`); see `divergence`.
     Diverged,
     /// An error or panic; see `error`.
     Failed,
@@ -76,6 +77,26 @@ pub struct Baseline {
     pub value: f64,
 }
 
+/// Which rule made a run `diverged`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DivergenceRule {
+    /// A NaN or infinite loss or gradient.
+    NonFinite,
+    /// The validation loss above `stop.diverged.loss_above_baseline` times the task's
+    /// no-learning loss at `stop.diverged.evaluations` consecutive evaluations.
+    Loss,
+}
+
+/// Why a run is `diverged`: the rule that fired and, for a person, what it saw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Divergence {
+    pub rule: DivergenceRule,
+    /// E.g. `non-finite training loss at step 37`, `valid loss 52.1 > 10 x 0.1667 at steps
+    /// 400, 500`.
+    pub reason: String,
+}
+
 /// The contents of `summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -96,6 +117,10 @@ pub struct Summary {
     /// The step of the first evaluation meeting `stop.solved`.
     #[serde(default)]
     pub steps_to_solve: Option<usize>,
+    /// Why the run diverged; null unless `status` is `diverged` (and in files written before
+    /// the reason was recorded).
+    #[serde(default)]
+    pub divergence: Option<Divergence>,
     /// Trainable parameters.
     #[serde(default)]
     pub params: usize,
@@ -135,6 +160,7 @@ impl Summary {
             final_: BTreeMap::new(),
             best: BTreeMap::new(),
             steps_to_solve: None,
+            divergence: None,
             params: 0,
             wall_s: 0.0,
             steps_per_s: 0.0,
@@ -269,14 +295,23 @@ mod tests {
             metric: "loss".into(),
             value: 0.25,
         });
+        s.divergence = Some(Divergence {
+            rule: DivergenceRule::Loss,
+            reason: "valid loss 52.1 > 10 x 0.1667 at steps 400, 500".into(),
+        });
         let text = serde_json::to_string(&s).unwrap();
         assert!(text.contains("\"loss\":null"), "{text}");
+        assert!(
+            text.contains(r#""divergence":{"rule":"loss","reason":"#),
+            "{text}"
+        );
         let back: Summary = serde_json::from_str(&text).unwrap();
         assert!(back.final_["loss"].is_nan());
         assert_eq!(back.final_value("loss"), None);
         assert_eq!(back.best_value("mse"), Some(0.5));
         assert_eq!(back.baselines, s.baselines);
         assert_eq!(back.format, FORMAT_VERSION);
+        assert_eq!(back.divergence, s.divergence);
     }
 
     #[test]
@@ -288,6 +323,7 @@ mod tests {
         assert!(s.solved());
         assert_eq!(s.baseline("predict 1").unwrap().value, 0.16667);
         assert_eq!(s.params, 0);
+        assert_eq!(s.divergence, None);
     }
 
     #[test]
