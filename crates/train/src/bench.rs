@@ -62,19 +62,31 @@ pub fn time_steps(
     let mut opt = optim::build(&vs, train).map_err(|e| TrainError::Options(e.to_string()))?;
     let params = vs.trainable_variables();
     let batch = DeviceBatch::for_training(task.batch(Split::Train, 0, train.batch), device);
+    Ok(timed(warmup, repeat, |i, phases, laps| {
+        let (_, norm) = step::gradients(&net, &mut opt, &params, &batch, phases, laps);
+        step::update(&mut opt, &params, train, i, norm, phases, laps);
+    }))
+}
+
+/// Runs `step(i, phases, laps)` for i in `0..warmup + repeat` and keeps the times of the last
+/// `repeat`: the phases the step recorded, and its span on this thread's CPU clock.
+fn timed(
+    warmup: usize,
+    repeat: usize,
+    mut step: impl FnMut(usize, &mut Phases, &mut Laps),
+) -> Vec<StepTime> {
     let mut times = Vec::with_capacity(repeat);
     for i in 0..warmup + repeat {
         let mut phases = Phases::default();
         let cpu = step::thread_cpu();
         let mut laps = Laps::start(Clock::Wall);
-        let (_, norm) = step::gradients(&net, &mut opt, &params, &batch, &mut phases, &mut laps);
-        step::update(&mut opt, &params, train, i, norm, &mut phases, &mut laps);
+        step(i, &mut phases, &mut laps);
         let cpu = step::thread_cpu().zip(cpu).map(|(end, start)| end - start);
         if i >= warmup {
             times.push(StepTime::of(&phases, cpu));
         }
     }
-    Ok(times)
+    times
 }
 
 /// Generation and tensor-creation time of `repeat` training batches of `task`.
@@ -225,7 +237,32 @@ mod tests {
     }
 
     #[test]
-    fn a_step_can_be_timed() {
+    fn every_step_is_run_and_only_the_warm_up_is_dropped() {
+        // A fake step that records its index in every phase: the times that come back must be
+        // those of steps warmup..warmup + repeat, in order, each phase in its column.
+        let ns = |v: usize| Duration::from_nanos(v as u64);
+        let mut calls = Vec::new();
+        let times = timed(2, 3, |i, phases, _| {
+            calls.push(i);
+            phases.forward = ns(i);
+            (phases.backward, phases.sync) = (ns(10 * i), ns(100 * i));
+            (phases.norm, phases.clip, phases.update) = (ns(1000 * i), ns(2000 * i), ns(4000 * i));
+            // Not part of a step's time: the bench step has no data, tensors or probe phase.
+            (phases.data, phases.tensors, phases.probe) = (ns(1 << 20), ns(1 << 21), ns(1 << 22));
+        });
+        assert_eq!(calls, [0, 1, 2, 3, 4]);
+        let got: Vec<_> = times
+            .iter()
+            .map(|t| (t.forward, t.backward, t.optimizer))
+            .collect();
+        let want: Vec<_> = (2..5).map(|i| (ns(i), ns(110 * i), ns(7000 * i))).collect();
+        assert_eq!(got, want);
+        assert_eq!(times[2].total(), ns(4 + 440 + 28000));
+        assert!(timed(0, 0, |_, _, _| panic!("no step to run")).is_empty());
+    }
+
+    #[test]
+    fn a_step_is_timed_within_the_call() {
         let model = ModelConfig {
             hidden: 8,
             ..Default::default()
@@ -235,8 +272,32 @@ mod tests {
             batch: 4,
             ..Default::default()
         };
-        let t = time_steps(&model, &task, &train, Device::Cpu, 1, 2).unwrap();
-        assert_eq!(t.len(), 2);
-        assert!(t.iter().all(|s| s.total() > Duration::ZERO));
+        for (warmup, repeat) in [(0, 3), (2, 1), (1, 0)] {
+            let start = Instant::now();
+            let t = time_steps(&model, &task, &train, Device::Cpu, warmup, repeat).unwrap();
+            let wall = start.elapsed();
+            assert_eq!(t.len(), repeat, "warmup {warmup}, repeat {repeat}");
+            // The phases are disjoint laps inside the call, on its clock, and a thread's CPU
+            // time cannot exceed the wall time that passed: neither sum can pass the call's.
+            let phases: Duration = t.iter().map(StepTime::total).sum();
+            assert!(phases <= wall, "{phases:?} of phases in {wall:?}");
+            if step::thread_cpu().is_some() {
+                let cpu: Duration = t.iter().map(|s| s.cpu.expect("a thread clock")).sum();
+                assert!(cpu <= wall, "{cpu:?} of CPU time in {wall:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn data_is_timed_for_each_batch_within_the_call() {
+        let task = TaskConfig::Adding(rnnlab_spec::AddingConfig { length: 10 });
+        for repeat in [0, 1, 4] {
+            let start = Instant::now();
+            let d = time_data(&task, 4, Device::Cpu, repeat).unwrap();
+            let wall = start.elapsed();
+            assert_eq!((d.generate.len(), d.tensors.len()), (repeat, repeat));
+            let sum: Duration = d.generate.iter().chain(&d.tensors).sum();
+            assert!(sum <= wall, "{sum:?} of batches in {wall:?}");
+        }
     }
 }
