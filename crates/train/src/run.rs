@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rnnlab_models::{probe, Model};
 use rnnlab_results::files::{GradflowRow, MetricsRow};
-use rnnlab_results::{write_atomic_with, Baseline};
+use rnnlab_results::{write_atomic_with, Baseline, Divergence, DivergenceRule};
 use rnnlab_spec::Run;
 use rnnlab_tasks::{Split, Task};
 use tch::{nn, Device, Tensor};
@@ -82,6 +82,14 @@ struct Trainer<'a> {
     /// Updates done.
     done: usize,
     steps_to_solve: Option<usize>,
+    /// The validation loss above which an evaluation counts towards divergence
+    /// (`stop.diverged` times the task's no-learning loss); `None` when the rule is off or the
+    /// task has no loss baseline.
+    diverge_above: Option<f64>,
+    /// The latest consecutive evaluations whose validation loss was above it: (step, loss).
+    above: Vec<(usize, f64)>,
+    /// Why the run diverged, once it has.
+    divergence: Option<Divergence>,
     /// How the run ended, once it has.
     status: Option<Status>,
     profile: Profile,
@@ -107,8 +115,11 @@ impl<'a> Trainer<'a> {
         let params = vs.trainable_variables();
         let valid = eval_set(task.as_ref(), Split::Valid, run, ctx.device);
         let columns = &task.metrics()[1..];
-        let mut profile = Profile::default();
-        profile.setup = clock.now().saturating_sub(began);
+        let diverge_above = cfg.stop.diverged.threshold(task.no_learning_loss());
+        let profile = Profile {
+            setup: clock.now().saturating_sub(began),
+            ..Profile::default()
+        };
         Ok(Self {
             run,
             ctx,
@@ -127,6 +138,9 @@ impl<'a> Trainer<'a> {
             window: Window::default(),
             done: 0,
             steps_to_solve: None,
+            diverge_above,
+            above: Vec::new(),
+            divergence: None,
             status: None,
             profile,
         })
@@ -134,6 +148,8 @@ impl<'a> Trainer<'a> {
 
     /// One update (and the evaluation that follows it when due). Sets `status` when the run
     /// ends: out of steps, interrupted, diverged or solved.
+    // `is_multiple_of` is newer than the workspace's rust-version (1.85).
+    #[allow(clippy::manual_is_multiple_of)]
     fn step(&mut self, laps: &mut Laps) -> Result<(), TrainError> {
         let tc = &self.run.config.train;
         if self.done == tc.steps {
@@ -168,7 +184,15 @@ impl<'a> Trainer<'a> {
         );
         self.done = step + 1;
         if !loss.is_finite() || !norm.is_finite() {
-            self.status = Some(Status::Diverged);
+            let (what, value) = if loss.is_finite() {
+                ("gradient norm", norm)
+            } else {
+                ("training loss", loss)
+            };
+            self.diverge(
+                DivergenceRule::NonFinite,
+                format!("non-finite {what} ({value}) at step {}", self.done),
+            );
             return Ok(());
         }
         let clipped = step::update(&mut self.opt, &self.params, tc, step, norm, phases, laps);
@@ -181,8 +205,53 @@ impl<'a> Trainer<'a> {
         Ok(())
     }
 
+    /// Ends the run as diverged, recording why.
+    fn diverge(&mut self, rule: DivergenceRule, reason: String) {
+        self.divergence = Some(Divergence { rule, reason });
+        self.status = Some(Status::Diverged);
+    }
+
+    /// The divergence rules on a validation loss: a non-finite one diverges at once; one
+    /// above [`Trainer::diverge_above`] at `stop.diverged.evaluations` consecutive evaluations
+    /// does too.
+    fn judge_valid_loss(&mut self, loss: f64) {
+        if !loss.is_finite() {
+            self.diverge(
+                DivergenceRule::NonFinite,
+                format!("non-finite valid loss ({loss}) at step {}", self.done),
+            );
+            return;
+        }
+        let Some(bound) = self.diverge_above.filter(|b| loss > *b) else {
+            self.above.clear();
+            return;
+        };
+        self.above.push((self.done, loss));
+        let d = &self.run.config.stop.diverged;
+        if self.above.len() >= d.evaluations {
+            let k = d.loss_above_baseline.unwrap_or(f64::NAN);
+            let seen: Vec<String> = self
+                .above
+                .iter()
+                .map(|(step, loss)| format!("{} at step {step}", short(*loss)))
+                .collect();
+            self.diverge(
+                DivergenceRule::Loss,
+                format!(
+                    "valid loss above {k} x the no-learning loss {} (= {}) at {} consecutive \
+                     evaluations: {}",
+                    short(bound / k),
+                    short(bound),
+                    self.above.len(),
+                    seen.join(", ")
+                ),
+            );
+        }
+    }
+
     /// Records the training window and a validation evaluation, updates the best values,
-    /// rewrites metrics.csv, and stops the run when it meets `stop.solved`.
+    /// rewrites metrics.csv, and stops the run when it diverges (`stop.diverged`) or meets
+    /// `stop.solved`.
     fn evaluate(&mut self) -> Result<(), TrainError> {
         let eval_start = self.clock.now();
         let w = std::mem::take(&mut self.window);
@@ -218,6 +287,10 @@ impl<'a> Trainer<'a> {
             .observer
             .evaluated(run, self.done, tc.steps, &means);
         self.profile.eval += self.clock.now().saturating_sub(eval_start);
+        self.judge_valid_loss(means.get("loss").copied().unwrap_or(f64::NAN));
+        if self.status.is_some() {
+            return Ok(());
+        }
         if let Some(c) = &run.config.stop.solved {
             if means.get(&c.metric).is_some_and(|v| c.met(*v)) {
                 self.steps_to_solve = Some(self.done);
@@ -259,6 +332,7 @@ impl<'a> Trainer<'a> {
         summary.final_ = final_;
         summary.best = std::mem::take(&mut self.best);
         summary.steps_to_solve = self.steps_to_solve;
+        summary.divergence = self.divergence.take();
         summary.params = self.model.parameters();
         summary.wall_s = wall_s;
         summary.steps_per_s = self.done as f64 / wall_s.max(1e-9);
@@ -293,6 +367,11 @@ impl<'a> Trainer<'a> {
             elapsed_s: self.start.elapsed().as_secs_f64(),
         }
     }
+}
+
+/// A number for a message: 4 significant digits.
+fn short(v: f64) -> String {
+    format!("{}", format!("{v:.3e}").parse::<f64>().unwrap_or(v))
 }
 
 /// A fixed evaluation set: `train.eval_size` examples of `split`, drawn once, kept on the

@@ -88,6 +88,53 @@ fn a_diverging_run_is_recorded_and_the_others_complete() {
     assert_eq!(statuses[2], Status::Completed);
     let s = store.summary(&all[0].id).unwrap();
     assert!(s.steps < 40, "diverged at step {}", s.steps);
+    assert!(s.divergence.is_some(), "the reason is recorded: {s:?}");
+}
+
+#[test]
+fn a_run_whose_loss_blows_up_but_stays_finite_is_diverged_by_the_loss_rule() {
+    use rnnlab_results::DivergenceRule;
+    tch::set_num_threads(1);
+    // Clipped SGD with a huge rate: every step is bounded, so nothing becomes NaN, but the
+    // output weights take steps of 50 and the MSE ends far above adding's 1/6 baseline.
+    let text = r#"
+name: blowup
+base:
+  task: { kind: adding, length: 12 }
+  model: { cell: rnn_tanh, hidden: 8 }
+  train: { optimizer: sgd, lr: 50.0, clip: { kind: norm, max: 1.0 }, batch: 16, steps: 40, eval_every: 5, eval_size: 32 }
+variants:
+  blowup: {}
+  rule_off: { stop: { diverged: { loss_above_baseline: null } } }
+  healthy: { train: { optimizer: adam, lr: 1.0e-2, clip: { kind: none } } }
+seeds: [1]
+"#;
+    let all = runs(text);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), text).unwrap();
+    let records = execute(&store, &all, &options(2), &()).unwrap();
+    let summaries: Vec<_> = records.iter().map(|r| r.summary.clone().unwrap()).collect();
+    let blowup = &summaries[0];
+    assert_eq!(blowup.status, Status::Diverged, "{blowup:?}");
+    let why = blowup.divergence.as_ref().expect("a reason");
+    assert_eq!(why.rule, DivergenceRule::Loss, "{why:?}");
+    assert!(
+        why.reason.starts_with("valid loss above 10 x the no-learning loss 0.1667 (= 1.667) at 2 consecutive evaluations: "),
+        "{}",
+        why.reason
+    );
+    assert!(blowup.steps < 40, "stopped at step {}", blowup.steps);
+    assert!(
+        blowup.final_.is_empty(),
+        "no test evaluation after diverging"
+    );
+    // The same run with the loss rule off runs to the end: its loss stays finite.
+    let off = &summaries[1];
+    assert_eq!(off.status, Status::Completed, "{off:?}");
+    assert!(off.final_value("loss").unwrap() > 10.0 / 6.0, "{off:?}");
+    let healthy = &summaries[2];
+    assert_eq!(healthy.status, Status::Completed, "{healthy:?}");
+    assert_eq!(healthy.divergence, None);
 }
 
 #[test]
