@@ -92,8 +92,9 @@ pub enum DivergenceRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Divergence {
     pub rule: DivergenceRule,
-    /// E.g. `non-finite training loss at step 37`, `valid loss 52.1 > 10 x 0.1667 at steps
-    /// 400, 500`.
+    /// E.g. `non-finite training loss (NaN) at step 37`, `valid loss above 10 x the
+    /// no-learning loss 0.1667 (= 1.667) at 2 consecutive evaluations: 52.1 at step 400, 60.3
+    /// at step 500`.
     pub reason: String,
 }
 

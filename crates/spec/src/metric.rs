@@ -222,7 +222,7 @@ static SCALARS: [Metric; 7] = {
         metric("solved", Higher, "0 or 1", ONE_PER_RUN,
             "1 when the run met `stop.solved`; its mean over seeds is the share solved"),
         metric("diverged", Lower, "0 or 1", ONE_PER_RUN,
-            "1 when the loss or a gradient became NaN or infinite; its mean is the share diverged"),
+            "1 when the run diverged (`stop.diverged`: a NaN or infinite loss or gradient, or a validation loss far above the task's no-learning loss); its mean is the share diverged"),
         metric("wall_s", Lower, "seconds", ONE_PER_RUN, "training wall time"),
         metric("steps_per_s", Higher, "steps/s", ONE_PER_RUN, "training updates per second"),
         metric("params", Lower, "count", ONE_PER_RUN, "trainable parameters"),
