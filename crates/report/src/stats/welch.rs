@@ -18,10 +18,13 @@ pub struct Welch {
     pub t: f64,
     /// Welch–Satterthwaite degrees of freedom.
     pub df: f64,
-    /// Two-sided p-value.
+    /// Two-sided p-value; NaN when the test does not apply (see `welch`).
     pub p_two_sided: f64,
-    /// One-sided p-value of the alternative mean(a) > mean(b).
+    /// One-sided p-value of the alternative mean(a) > mean(b); NaN when the test does not
+    /// apply.
     pub p_greater: f64,
+    /// Every value of both samples is the same: no evidence in either direction.
+    identical: bool,
 }
 
 impl Welch {
@@ -30,16 +33,34 @@ impl Welch {
         if self.p_greater.is_nan() {
             return f64::NAN;
         }
+        if self.identical {
+            return 1.0;
+        }
         1.0 - self.p_greater
     }
+
+    /// False when both samples have no spread and their means differ: there is then no
+    /// variance to scale the difference by, and the p-values are NaN.
+    pub fn applicable(&self) -> bool {
+        !self.p_two_sided.is_nan()
+    }
 }
+
+/// Spread below this share of the means' magnitude is floating-point noise, not variation:
+/// the mean of three copies of 0.1 is 0.10000000000000002, so their computed sd is ~1e-17.
+const ROUNDING_SPREAD: f64 = 1e-12;
 
 /// Welch's t-test from the summaries of two samples; None when either has fewer than two
 /// values (no variance to estimate).
 ///
-/// Degenerate case: when both samples have zero variance the test is undefined; seeds that all
-/// hit exactly the same value (accuracy 1.0) are common here, so the difference then counts as
-/// certain (p = 0 one way, 1 the other) if the means differ and as no evidence (p = 1) if not.
+/// Degenerate case: when neither sample has any spread (seeds that all hit exactly the same
+/// value, accuracy 1.0, are common here; spread at rounding level counts as none) the t
+/// statistic is ±∞ and no t-distribution p-value means anything: SciPy's `ttest_ind` then
+/// reports p = 0, or 1e-34 for three copies of 0.1 against three of 1.0, a certainty that
+/// six runs cannot give (an exact permutation test of 3 against 3 cannot go below 0.05). So
+/// when the means differ the p-values are NaN, "not applicable" (`Welch::applicable`), and
+/// the caller should use a permutation test or report the claim as untestable by Welch; when
+/// the means are equal too, every value is the same and there is no evidence: p = 1.
 pub fn welch(a: &Describe, b: &Describe) -> Option<Welch> {
     if a.n < 2 || b.n < 2 || !a.sd.is_finite() || !b.sd.is_finite() {
         return None;
@@ -48,25 +69,21 @@ pub fn welch(a: &Describe, b: &Describe) -> Option<Welch> {
     let (va, vb) = (a.sd * a.sd / na, b.sd * b.sd / nb);
     let se2 = va + vb;
     let difference = a.mean - b.mean;
-    if se2 == 0.0 {
-        let (p_two_sided, p_greater) = if difference > 0.0 {
-            (0.0, 0.0)
-        } else if difference < 0.0 {
+    let noise = ROUNDING_SPREAD * a.mean.abs().max(b.mean.abs());
+    if a.sd <= noise && b.sd <= noise {
+        let same = difference.abs() <= noise;
+        let (t, p) = if same {
             (0.0, 1.0)
         } else {
-            (1.0, 1.0)
-        };
-        let t = if difference == 0.0 {
-            0.0
-        } else {
-            difference.signum() * f64::INFINITY
+            (difference.signum() * f64::INFINITY, f64::NAN)
         };
         return Some(Welch {
             difference,
             t,
             df: na + nb - 2.0,
-            p_two_sided,
-            p_greater,
+            p_two_sided: p,
+            p_greater: p,
+            identical: same,
         });
     }
     let t = difference / se2.sqrt();
@@ -79,6 +96,7 @@ pub fn welch(a: &Describe, b: &Describe) -> Option<Welch> {
         df,
         p_two_sided,
         p_greater,
+        identical: false,
     })
 }
 
@@ -135,17 +153,35 @@ mod tests {
 
     const G: f64 = 4.462873668311748;
 
+    /// No spread on either side: no p-value instead of a hand-set certainty (SciPy's
+    /// ttest_ind says p = 0 and p = 1.2e-34 for these; reference.py prints them).
     #[test]
-    fn zero_spread_is_certain_when_means_differ() {
+    fn zero_spread_has_no_p_value_when_means_differ() {
         let a = Describe::of(&[1.0, 1.0, 1.0]);
+        // 0.1 × 3 / 3 leaves rounding noise: the computed sd is ~1e-17, not 0.
         let b = Describe::of(&[0.1, 0.1, 0.1]);
-        let w = welch(&a, &b).unwrap();
-        // Means of equal values carry rounding noise (0.1 × 3 / 3), so the spread is ~1e-17:
-        // the p-value is then zero for every practical purpose.
-        assert!(w.p_greater < 1e-12, "{}", w.p_greater);
-        assert!(w.p_two_sided < 1e-12);
         let exact = welch(&Describe::of(&[1.0, 1.0]), &Describe::of(&[0.5, 0.5])).unwrap();
-        assert_eq!((exact.p_greater, exact.p_two_sided), (0.0, 0.0));
+        for w in [welch(&a, &b).unwrap(), welch(&b, &a).unwrap(), exact] {
+            assert!(!w.applicable(), "{w:?}");
+            assert!(w.p_two_sided.is_nan() && w.p_greater.is_nan() && w.p_less().is_nan());
+            assert!(w.t.is_infinite() && w.t.signum() == w.difference.signum());
+        }
         assert!(welch(&a, &Describe::of(&[0.5])).is_none());
+    }
+
+    /// All values equal on both sides: nothing differs, no evidence either way (p = 1, also
+    /// for the alternative "less", which the old 1 - p_greater made 0), even when the means
+    /// differ by rounding alone (0.1 × 3 / 3 against 0.1 × 2 / 2).
+    #[test]
+    fn identical_values_give_p_one() {
+        let w = welch(&Describe::of(&[0.1; 3]), &Describe::of(&[0.1; 2])).unwrap();
+        assert!(w.applicable());
+        assert_eq!(
+            (w.t, w.p_two_sided, w.p_greater, w.p_less()),
+            (0.0, 1.0, 1.0, 1.0)
+        );
+        // One side without spread, the other with: an ordinary Welch test.
+        let w = welch(&Describe::of(&[1.0; 3]), &Describe::of(&B)).unwrap();
+        assert!(w.applicable() && w.p_two_sided > 0.0 && w.p_two_sided < 0.01);
     }
 }
