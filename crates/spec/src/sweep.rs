@@ -213,6 +213,11 @@ exclude:
             "model: { cell: lstm, hidden: 32 }",
             "model: { hidden: 32, cell: lstm }",
         );
+        // Without this the test would compare SWEEP with itself once SWEEP's text changes.
+        assert_ne!(
+            reordered, SWEEP,
+            "the reordering no longer applies to SWEEP"
+        );
         let ids = |text: &str| -> Vec<String> {
             let e = Sweep::parse_and_expand(text, Path::new("s.yaml")).unwrap();
             e.runs.into_iter().map(|r| r.id).collect()
