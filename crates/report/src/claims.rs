@@ -251,7 +251,7 @@ fn judge_one(
         let Some(level) = results.run_param(run, &claim.by) else {
             continue;
         };
-        let Some(value) = results.runs[run].summary.value(&claim.metric) else {
+        let Some(value) = crate::load::value(&results.runs[run].summary, &claim.metric) else {
             continue;
         };
         if same_level(&level, &expect.a) {

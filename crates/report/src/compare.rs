@@ -161,12 +161,12 @@ pub fn summarize(results: &Results) -> Vec<SummaryRow> {
     let main = main_metric(results);
     let metrics = final_metrics(results, &main);
     let mut rows = Vec::new();
-    for cell in 0..results.cells.len() {
+    for group in 0..results.groups.len() {
         for m in &metrics {
             rows.push(SummaryRow {
-                variant: results.cell_label(cell),
+                variant: results.group_label(group),
                 metric: m.clone(),
-                stats: Describe::of(&results.cell_values(cell, m)),
+                stats: Describe::of(&results.group_values(group, m)),
             });
         }
     }

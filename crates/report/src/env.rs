@@ -23,19 +23,25 @@ pub struct Environment {
 
 impl Environment {
     pub fn collect(results: &Results) -> Environment {
-        let distinct = |f: &dyn Fn(&crate::load::Summary) -> Option<String>| {
-            let set: BTreeSet<String> = results.runs.iter().filter_map(|r| f(&r.summary)).collect();
+        // Older summaries may lack a field: empty values are "unknown".
+        let distinct = |f: &dyn Fn(&crate::load::Summary) -> &str| {
+            let set: BTreeSet<&str> = results
+                .runs
+                .iter()
+                .map(|r| f(&r.summary))
+                .filter(|v| !v.is_empty())
+                .collect();
             if set.is_empty() {
                 "unknown".to_string()
             } else {
                 set.into_iter().collect::<Vec<_>>().join(", ")
             }
         };
-        let run_cpu = distinct(&|s| s.cpu.clone());
+        let run_cpu = distinct(&|s| &s.cpu);
         Environment {
-            rnnlab: distinct(&|s| s.rnnlab.clone()),
-            libtorch: distinct(&|s| s.libtorch.clone()),
-            device: distinct(&|s| s.device.clone()),
+            rnnlab: distinct(&|s| &s.rnnlab),
+            libtorch: distinct(&|s| &s.libtorch),
+            device: distinct(&|s| &s.device),
             cpu: if run_cpu == "unknown" {
                 host_cpu()
             } else {

@@ -10,7 +10,7 @@ pub enum ReportError {
     #[error("{path}: no finished runs yet (no runs/<id>/summary.json); run the sweep first with `rnnlab run`")]
     NoRuns { path: PathBuf },
 
-    #[error("{path}: {source}")]
+    #[error("{path}: cannot read or write")]
     Io {
         path: PathBuf,
         #[source]
@@ -20,8 +20,9 @@ pub enum ReportError {
     #[error("{path}: {message}; the sweep file as run is copied here by `rnnlab run`: fix it or run the sweep again")]
     Sweep { path: PathBuf, message: String },
 
-    #[error("{path}: invalid JSON: {message}; delete the run folder and run the sweep again (`rnnlab run` redoes runs without a summary)")]
-    Json { path: PathBuf, message: String },
+    /// A run's file that does not read (the error names it and says what to do).
+    #[error(transparent)]
+    Results(#[from] rnnlab_results::ResultsError),
 
     #[error("{path}{}: {message}; delete the run folder and run the sweep again", line.map(|l| format!(":{l}")).unwrap_or_default())]
     Csv {

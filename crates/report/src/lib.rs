@@ -11,28 +11,49 @@
 //! the same buckets (e.g. `last_noun`), and `gradflow.csv` with `step,layer,t,norm` (and
 //! optionally `distance`, the steps between h_t and the loss; default max t - t).
 
-pub mod charts;
-pub mod claims;
-pub mod compare;
+mod aggregate;
+mod charts;
+mod claims;
+mod compare;
 mod env;
 mod error;
-pub mod frames;
-pub mod hints;
-pub mod load;
-pub mod metric;
-pub mod report;
+mod frames;
+mod load;
+mod metric;
+mod report;
+mod sections;
+mod series;
+mod sinks;
+/// Statistics (Welch, bootstrap, ANOVA, exact tests). Not part of the API: public only while
+/// the exact tests being added have no caller in the crate yet (else they are dead code).
+#[doc(hidden)]
 pub mod stats;
 pub mod synthetic;
-pub mod table;
+mod table;
+mod tables;
 
 use std::path::Path;
 
+pub use charts::Figure;
 pub use claims::{CheckOutcome, ClaimResult};
-pub use compare::{CompareOptions, Comparison, Verdict};
+pub use compare::{CompareOptions, CompareRow, Comparison, Verdict};
 pub use env::Environment;
 pub use error::ReportError;
-pub use load::Results;
 pub use report::{ReportOptions, ReportSummary};
+pub use stats::Describe;
+
+use aggregate::Aggregates;
+use load::Results;
+use table::{Exporter, Plain};
+
+/// For the crate's own tests of chart internals (the embedded font, which axes split a chart's
+/// lines); not part of the API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::charts::{render_rgb, Line, Plot, SIZE};
+    pub use crate::load::Results;
+    pub use crate::series::series_axes;
+}
 
 /// Writes the report of the results folder `dir` (into `dir/report` unless
 /// `options.out` says otherwise).
@@ -44,7 +65,7 @@ pub fn report(dir: &Path, options: &ReportOptions) -> Result<ReportSummary, Repo
 /// Judges the sweep's claims. `outcome.passed()` is false when one fails; `Display` is a
 /// Markdown table.
 pub fn check(dir: &Path) -> Result<CheckOutcome, ReportError> {
-    report::check(&Results::load(dir)?)
+    claims::judge(&Results::load(dir)?)
 }
 
 /// Compares the results folder (or summary CSV) `current` with `baseline` (a results folder or
@@ -66,12 +87,14 @@ pub fn save_baseline(dir: &Path, file: &Path) -> Result<usize, ReportError> {
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(ReportError::io(parent))?;
     }
-    std::fs::write(file, compare::summary_csv(&rows)).map_err(ReportError::io(file))?;
+    rnnlab_results::write_atomic(file, compare::summary_csv(&rows).as_bytes())?;
     Ok(rows.len())
 }
 
 /// A short plain-text table of a results folder: one row per variant with its parameters, n,
 /// status counts and the mean ± sd of the main final metric.
 pub fn summary_table(dir: &Path) -> Result<String, ReportError> {
-    report::summary_text(&Results::load(dir)?)
+    let results = Results::load(dir)?;
+    let agg = Aggregates::of_summaries(&results)?;
+    Ok(Plain.export(&tables::summary(&agg)))
 }

@@ -2,74 +2,40 @@
 //! summary. The per-evaluation files (metrics.csv, breakdown.csv, gradflow.csv) are scanned
 //! with polars in `frames`, not here.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rnnlab_spec::Sweep;
-use serde::Deserialize;
+use std::sync::OnceLock;
+
+use rnnlab_spec::{ReportHints, Sweep};
 use serde_yaml::Value;
 
-use crate::hints::Hints;
+use rnnlab_results::{read_params, read_summary, Layout, RunFiles};
+
 use crate::ReportError;
 
-/// A run's `summary.json`. Every field is optional so that a runner adding fields, or an old
-/// run missing some, still loads; metrics that are NaN in the run are `null` in JSON.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Summary {
-    pub id: Option<String>,
-    pub status: String,
-    pub steps: Option<f64>,
-    #[serde(rename = "final")]
-    pub final_metrics: BTreeMap<String, Option<f64>>,
-    pub best: BTreeMap<String, Option<f64>>,
-    pub steps_to_solve: Option<f64>,
-    pub params: Option<f64>,
-    pub wall_s: Option<f64>,
-    pub steps_per_s: Option<f64>,
-    pub baselines: BTreeMap<String, BaselineValue>,
-    pub error: Option<String>,
-    pub device: Option<String>,
-    pub rnnlab: Option<String>,
-    pub libtorch: Option<String>,
-    /// The CPU the run used, if the runner records it.
-    pub cpu: Option<String>,
-}
+pub use rnnlab_results::{Status, Summary};
 
-/// A no-learning reference score: `{"metric": "mse", "value": 0.16667}`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct BaselineValue {
-    pub metric: String,
-    pub value: Option<f64>,
-}
-
-impl Summary {
-    /// The value of a metric reference: `final.<m>`, `best.<m>`, `steps_to_solve`, `wall_s`,
-    /// `steps_per_s`, `params`, `steps`, or `solved` (1 when the run met its stop criterion).
-    pub fn value(&self, metric: &str) -> Option<f64> {
-        let v = if let Some(m) = metric.strip_prefix("final.") {
-            self.final_metrics.get(m).copied().flatten()
-        } else if let Some(m) = metric.strip_prefix("best.") {
-            self.best.get(m).copied().flatten()
-        } else {
-            match metric {
-                "steps_to_solve" => self.steps_to_solve,
-                "wall_s" => self.wall_s,
-                "steps_per_s" => self.steps_per_s,
-                "params" => self.params,
-                "steps" => self.steps,
-                "solved" => Some(if self.solved() { 1.0 } else { 0.0 }),
-                "diverged" => Some(if self.status == "diverged" { 1.0 } else { 0.0 }),
-                _ => None,
-            }
-        };
-        v.filter(|x| x.is_finite())
-    }
-
-    pub fn solved(&self) -> bool {
-        self.status == "solved" || self.steps_to_solve.is_some()
-    }
+/// The value of a metric reference in a run's summary: `final.<m>`, `best.<m>`,
+/// `steps_to_solve`, `wall_s`, `steps_per_s`, `params`, `steps`, `solved` (1 when the run met
+/// its stop criterion) or `diverged`. None when not measured or not finite.
+pub fn value(summary: &Summary, metric: &str) -> Option<f64> {
+    let v = if let Some(m) = metric.strip_prefix("final.") {
+        summary.final_value(m)
+    } else if let Some(m) = metric.strip_prefix("best.") {
+        summary.best_value(m)
+    } else {
+        match metric {
+            "steps_to_solve" => summary.steps_to_solve.map(|s| s as f64),
+            "wall_s" => Some(summary.wall_s),
+            "steps_per_s" => Some(summary.steps_per_s),
+            "params" => Some(summary.params as f64),
+            "steps" => Some(summary.steps as f64),
+            "solved" => Some(f64::from(u8::from(summary.solved()))),
+            "diverged" => Some(f64::from(u8::from(summary.diverged()))),
+            _ => None,
+        }
+    };
+    v.filter(|x| x.is_finite())
 }
 
 /// One axis of the sweep: a parameter that varies across runs (the seed excluded).
@@ -98,15 +64,30 @@ pub fn short_name(name: &str) -> &str {
 pub struct RunRecord {
     pub id: String,
     pub dir: PathBuf,
-    /// Index into [`Results::cells`].
-    pub cell: usize,
+    /// Index into [`Results::groups`].
+    pub group: usize,
     pub seed: String,
     pub summary: Summary,
+    /// Its resolved config as YAML: the spec's expansion when the sweep expands, else read
+    /// from config.yaml on first use; None when neither is available.
+    config: OnceLock<Option<Value>>,
+}
+
+impl RunRecord {
+    /// The run's resolved config (the spec's, or its config.yaml), read at most once.
+    fn config(&self) -> Option<&Value> {
+        self.config
+            .get_or_init(|| {
+                let text = std::fs::read_to_string(RunFiles::at(&self.dir).config()).ok()?;
+                serde_yaml::from_str(&text).ok()
+            })
+            .as_ref()
+    }
 }
 
 /// A variant: one grid point, every seed of it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
+pub struct Group {
     /// Its level on each axis, in [`Results::axes`] order.
     pub levels: Vec<String>,
     /// Indices into [`Results::runs`].
@@ -118,10 +99,11 @@ pub struct Cell {
 pub struct Results {
     pub dir: PathBuf,
     pub sweep: Sweep,
-    pub hints: Hints,
+    /// The sweep's `report:` section, as the spec parsed it.
+    pub hints: ReportHints,
     pub axes: Vec<Axis>,
-    pub cells: Vec<Cell>,
-    /// Sorted by cell, then seed.
+    pub groups: Vec<Group>,
+    /// Sorted by group, then seed.
     pub runs: Vec<RunRecord>,
     /// Run folders without a summary yet (running, or never started).
     pub pending: usize,
@@ -133,9 +115,9 @@ pub struct Results {
 impl Results {
     /// Loads `dir`: `sweep.yaml` and every `runs/<id>/` with a `summary.json`.
     pub fn load(dir: &Path) -> Result<Results, ReportError> {
-        let sweep_path = dir.join("sweep.yaml");
-        let runs_dir = dir.join("runs");
-        if !sweep_path.is_file() || !runs_dir.is_dir() {
+        let layout = Layout::new(dir);
+        let (sweep_path, runs_dir) = (layout.sweep(), layout.runs());
+        if !layout.exists() {
             return Err(ReportError::NotResults {
                 path: dir.to_owned(),
             });
@@ -145,13 +127,13 @@ impl Results {
             path: sweep_path.clone(),
             message: e.to_string(),
         })?;
-        let hints = Hints::from(&sweep.report);
+        let hints = sweep.report.clone();
         // The ids the sweep expands to now; None when the spec cannot expand it (then every run
         // in the folder counts).
-        let current: Option<std::collections::HashSet<String>> = sweep
+        let current: Option<std::collections::HashMap<String, rnnlab_spec::RunConfig>> = sweep
             .expand(&sweep_path)
             .ok()
-            .map(|runs| runs.into_iter().map(|r| r.id).collect());
+            .map(|runs| runs.into_iter().map(|r| (r.id, r.config)).collect());
 
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&runs_dir)
             .map_err(ReportError::io(&runs_dir))?
@@ -164,27 +146,23 @@ impl Results {
         let mut stale = 0;
         let mut loaded: Vec<Loaded> = Vec::new();
         for run_dir in entries {
-            let id = run_dir
-                .file_name()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let summary_path = run_dir.join("summary.json");
-            if !summary_path.is_file() {
+            let files = RunFiles::at(&run_dir);
+            let id = files.id();
+            if !files.summary().is_file() {
                 pending += 1;
                 continue;
             }
-            if current.as_ref().is_some_and(|ids| !ids.contains(&id)) {
+            if current.as_ref().is_some_and(|ids| !ids.contains_key(&id)) {
                 stale += 1;
                 continue;
             }
-            let text =
-                std::fs::read_to_string(&summary_path).map_err(ReportError::io(&summary_path))?;
-            let summary: Summary = serde_json::from_str(&text).map_err(|e| ReportError::Json {
-                path: summary_path.clone(),
-                message: e.to_string(),
-            })?;
-            let params = read_params(&run_dir.join("params.json"))?;
-            loaded.push((params, id, run_dir, summary));
+            let summary = read_summary(&files.summary())?;
+            let params = read_params(&files.params())?;
+            let config = OnceLock::new();
+            if let Some(c) = current.as_ref().and_then(|ids| ids.get(&id)) {
+                let _ = config.set(serde_yaml::to_value(c).ok());
+            }
+            loaded.push((params, id, run_dir, summary, config));
         }
         if loaded.is_empty() {
             return Err(ReportError::NoRuns {
@@ -201,6 +179,7 @@ impl Results {
                 }
             }
         }
+        let written = sweep.axes();
         let axes: Vec<Axis> = names
             .iter()
             .map(|name| {
@@ -211,7 +190,7 @@ impl Results {
                         levels.push(v);
                     }
                 }
-                order_levels(name, levels, &sweep)
+                order_levels(name, levels, &written)
             })
             .collect();
 
@@ -234,27 +213,28 @@ impl Results {
                 x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(a.1.cmp(&b.1))
             })
         });
-        let mut cells: Vec<Cell> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         let mut runs = Vec::with_capacity(loaded.len());
-        for (params, id, dir, summary) in loaded {
+        for (params, id, dir, summary, config) in loaded {
             let levels: Vec<String> = axes
                 .iter()
                 .map(|a| lookup(&params, &a.name).to_string())
                 .collect();
-            if cells.last().map(|c| &c.levels) != Some(&levels) {
-                cells.push(Cell {
+            if groups.last().map(|c| &c.levels) != Some(&levels) {
+                groups.push(Group {
                     levels,
                     runs: Vec::new(),
                 });
             }
-            let cell = cells.len() - 1;
-            cells[cell].runs.push(runs.len());
+            let group = groups.len() - 1;
+            groups[group].runs.push(runs.len());
             runs.push(RunRecord {
                 id,
                 dir,
-                cell,
+                group,
                 seed: lookup(&params, "seed").to_string(),
                 summary,
+                config,
             });
         }
         Ok(Results {
@@ -262,7 +242,7 @@ impl Results {
             sweep,
             hints,
             axes,
-            cells,
+            groups,
             runs,
             pending,
             stale,
@@ -270,27 +250,27 @@ impl Results {
     }
 
     /// `model.cell=lstm task.length=100`, or `all runs` for a sweep without axes.
-    pub fn cell_label(&self, cell: usize) -> String {
+    pub fn group_label(&self, group: usize) -> String {
         if self.axes.is_empty() {
             return "all runs".into();
         }
         self.axes
             .iter()
-            .zip(&self.cells[cell].levels)
+            .zip(&self.groups[group].levels)
             .map(|(a, l)| format!("{}={}", a.name, l))
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    /// The label of a cell on the axes other than `except` (legends of charts whose x axis is
-    /// `except`), with short axis names: `cell=lstm skip=none`.
-    pub fn series_label(&self, cell: usize, except: &[usize]) -> String {
+    /// The label of a group on the axes other than `except` (legends of charts whose x axis is
+    /// `except`), with short axis names: `group=lstm skip=none`.
+    pub fn series_label(&self, group: usize, except: &[usize]) -> String {
         let parts: Vec<String> = self
             .axes
             .iter()
             .enumerate()
             .filter(|(i, _)| !except.contains(i))
-            .map(|(i, a)| format!("{}={}", a.short(), self.cells[cell].levels[i]))
+            .map(|(i, a)| format!("{}={}", a.short(), self.groups[group].levels[i]))
             .collect();
         if parts.is_empty() {
             "all runs".into()
@@ -303,12 +283,12 @@ impl Results {
         self.axes.iter().position(|a| a.name == name)
     }
 
-    /// Finite values of `metric` over the runs of `cell`.
-    pub fn cell_values(&self, cell: usize, metric: &str) -> Vec<f64> {
-        self.cells[cell]
+    /// Finite values of `metric` over the runs of `group`.
+    pub fn group_values(&self, group: usize, metric: &str) -> Vec<f64> {
+        self.groups[group]
             .runs
             .iter()
-            .filter_map(|&r| self.runs[r].summary.value(metric))
+            .filter_map(|&r| value(&self.runs[r].summary, metric))
             .collect()
     }
 
@@ -322,21 +302,25 @@ impl Results {
     /// `where` on a parameter that does not vary).
     pub fn run_param(&self, run: usize, name: &str) -> Option<String> {
         if let Some(i) = self.axis_index(name) {
-            return Some(self.cells[self.runs[run].cell].levels[i].clone());
+            return Some(self.groups[self.runs[run].group].levels[i].clone());
         }
         if name == "seed" {
             return Some(self.runs[run].seed.clone());
         }
-        let path = self.runs[run].dir.join("config.yaml");
-        let text = std::fs::read_to_string(path).ok()?;
-        let doc: Value = serde_yaml::from_str(&text).ok()?;
-        let v = name.split('.').try_fold(&doc, |node, key| node.get(key))?;
+        let doc = self.runs[run].config()?;
+        let v = name.split('.').try_fold(doc, |node, key| node.get(key))?;
         Some(scalar(v))
     }
 }
 
-/// A run as read: params (in order), id, folder, summary.
-type Loaded = (Vec<(String, String)>, String, PathBuf, Summary);
+/// A run as read: params (in order), id, folder, summary, config.
+type Loaded = (
+    Vec<(String, String)>,
+    String,
+    PathBuf,
+    Summary,
+    OnceLock<Option<Value>>,
+);
 
 fn lookup<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
     params
@@ -346,22 +330,13 @@ fn lookup<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-/// Reads params.json keeping its key order (JSON is YAML, and YAML mappings keep order; a
-/// serde_json map would sort the keys).
-fn read_params(path: &Path) -> Result<Vec<(String, String)>, ReportError> {
-    let text = std::fs::read_to_string(path).map_err(ReportError::io(path))?;
-    let map: serde_yaml::Mapping = serde_yaml::from_str(&text).map_err(|e| ReportError::Json {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })?;
-    Ok(map.iter().map(|(k, v)| (scalar(k), scalar(v))).collect())
-}
-
 /// A YAML scalar as the text params.json holds: the spec's own rendering, so levels read back
 /// from results match the ones the sweep expanded to.
 pub(crate) use rnnlab_spec::yaml_scalar as scalar;
 
-fn order_levels(name: &str, mut levels: Vec<String>, sweep: &Sweep) -> Axis {
+/// An axis with its levels in display order; `written`: the sweep's axes with their levels in
+/// the order of the sweep file ([`Sweep::axes`]).
+fn order_levels(name: &str, mut levels: Vec<String>, written: &[(String, Vec<String>)]) -> Axis {
     let numbers: Option<Vec<f64>> = levels.iter().map(|l| l.parse::<f64>().ok()).collect();
     if let Some(mut pairs) = numbers.map(|n| n.into_iter().zip(levels.clone()).collect::<Vec<_>>())
     {
@@ -372,16 +347,11 @@ fn order_levels(name: &str, mut levels: Vec<String>, sweep: &Sweep) -> Axis {
             numeric: true,
         };
     }
-    let written: Vec<String> = if name == "variant" {
-        sweep.variants.keys().map(scalar).collect()
-    } else {
-        sweep
-            .grid
-            .get(name)
-            .and_then(Value::as_sequence)
-            .map(|s| s.iter().map(scalar).collect())
-            .unwrap_or_default()
-    };
+    let written: &[String] = written
+        .iter()
+        .find(|(axis, _)| axis == name)
+        .map(|(_, levels)| &levels[..])
+        .unwrap_or_default();
     levels.sort_by_key(|l| {
         (
             written.iter().position(|w| w == l).unwrap_or(usize::MAX),

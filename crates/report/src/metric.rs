@@ -3,25 +3,24 @@
 
 use crate::load::{scalar, Results};
 
-/// Whether larger values of a metric are better: accuracies and rates yes; losses, errors,
-/// times and steps no.
+/// Whether larger values of a metric are better: the metric catalogue's answer
+/// ([`rnnlab_spec::higher_is_better`]), the same one training and claims use.
 pub fn higher_is_better(metric: &str) -> bool {
-    let m = metric.rsplit('.').next().unwrap_or(metric);
-    !(m.contains("loss")
-        || m.contains("mse")
-        || m.contains("error")
-        || m == "wall_s"
-        || m == "steps_to_solve"
-        || m == "steps"
-        || m == "params"
-        || m == "diverged")
+    rnnlab_spec::higher_is_better(metric)
 }
 
 /// The main metric of a results folder: the `report: metric:` hint; else the stop
-/// criterion's metric; else the task's headline metric; else the first accuracy the runs
-/// report; else the loss. Always a `final.*` reference the runs have, when they have any.
+/// criterion's metric; else the catalogue's main metric of the runs' task kinds when they
+/// share one (a grid may vary `task.kind`), else a metric all those kinds report; else the
+/// first accuracy the runs report; else the loss. Always a `final.*` reference the runs have,
+/// when they have any.
 pub fn main_metric(results: &Results) -> String {
-    let known = |m: &str| results.runs.iter().any(|r| r.summary.value(m).is_some());
+    let known = |m: &str| {
+        results
+            .runs
+            .iter()
+            .any(|r| crate::load::value(&r.summary, m).is_some())
+    };
     if let Some(m) = &results.hints.metric {
         return m.clone();
     }
@@ -29,18 +28,19 @@ pub fn main_metric(results: &Results) -> String {
     if let Some(m) = results.base_value("stop.solved.metric") {
         candidates.push(format!("final.{}", scalar(m)));
     }
-    if let Some(kind) = results.base_value("task.kind") {
-        let m = match scalar(kind).as_str() {
-            "copy" => "recall_accuracy",
-            "adding" => "mse",
-            _ => "accuracy",
-        };
+    let kinds = results.sweep.task_kinds();
+    if let Some(m) = rnnlab_spec::metric::shared_main(&kinds) {
         candidates.push(format!("final.{m}"));
+    }
+    for m in rnnlab_spec::metric::common(&kinds) {
+        if m != "loss" {
+            candidates.push(format!("final.{m}"));
+        }
     }
     let mut finals: Vec<&String> = results
         .runs
         .iter()
-        .flat_map(|r| r.summary.final_metrics.keys())
+        .flat_map(|r| r.summary.final_.keys())
         .collect();
     finals.sort();
     finals.dedup();
@@ -60,7 +60,7 @@ pub fn final_metrics(results: &Results, main: &str) -> Vec<String> {
     let mut all: Vec<String> = results
         .runs
         .iter()
-        .flat_map(|r| r.summary.final_metrics.keys())
+        .flat_map(|r| r.summary.final_.keys())
         .map(|k| format!("final.{k}"))
         .collect();
     all.sort();

@@ -6,6 +6,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use rnnlab_results::{
+    write_atomic, write_params, write_summary, Baseline, Layout, ResultsError, Status, Summary,
+};
 use rnnlab_spec::{Run, Sweep};
 
 /// What a synthetic run reports.
@@ -70,17 +73,6 @@ pub fn metrics_csv(metric: &str, steps: u64, rows: usize, curve: impl Fn(f64) ->
     s
 }
 
-fn json_num(x: Option<f64>) -> String {
-    match x {
-        Some(v) if v.is_finite() => format!("{v}"),
-        _ => "null".into(),
-    }
-}
-
-fn json_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
-
 /// Writes `dir/sweep.yaml` and, for every run of the sweep for which `outcome` returns Some,
 /// its folder. Returns the number of runs written.
 pub fn write_results(
@@ -88,68 +80,64 @@ pub fn write_results(
     sweep_yaml: &str,
     mut outcome: impl FnMut(&Run) -> Option<Outcome>,
 ) -> std::io::Result<usize> {
-    let sweep_path = dir.join("sweep.yaml");
-    std::fs::create_dir_all(dir.join("runs"))?;
-    std::fs::write(&sweep_path, sweep_yaml)?;
+    let layout = Layout::new(dir);
+    let sweep_path = layout.sweep();
+    std::fs::create_dir_all(layout.runs())?;
     let bad = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+    let io = |e: ResultsError| std::io::Error::other(e.to_string());
+    write_atomic(&sweep_path, sweep_yaml.as_bytes()).map_err(io)?;
     let sweep = Sweep::parse(sweep_yaml, &sweep_path).map_err(|e| bad(e.to_string()))?;
     let runs = sweep.expand(&sweep_path).map_err(|e| bad(e.to_string()))?;
     let mut written = 0;
     for run in &runs {
         let Some(o) = outcome(run) else { continue };
-        let rd = dir.join("runs").join(&run.id);
-        std::fs::create_dir_all(&rd)?;
+        let files = layout.run(&run.id);
+        std::fs::create_dir_all(files.dir())?;
         let config = serde_yaml::to_string(&run.config).map_err(|e| bad(e.to_string()))?;
-        std::fs::write(rd.join("config.yaml"), config)?;
-        let params: Vec<String> = run
-            .params
-            .iter()
-            .map(|(k, v)| format!("{}: {}", json_str(k), json_str(v)))
-            .collect();
-        std::fs::write(
-            rd.join("params.json"),
-            format!("{{{}}}\n", params.join(", ")),
-        )?;
-        std::fs::write(rd.join("metrics.csv"), &o.metrics_csv)?;
+        write_atomic(&files.config(), config.as_bytes()).map_err(io)?;
+        write_params(&files.params(), &run.params).map_err(io)?;
+        write_atomic(&files.metrics(), o.metrics_csv.as_bytes()).map_err(io)?;
         if let Some(b) = &o.breakdown_csv {
-            std::fs::write(rd.join("breakdown.csv"), b)?;
+            write_atomic(&files.breakdown(), b.as_bytes()).map_err(io)?;
         }
         if let Some(g) = &o.gradflow_csv {
-            std::fs::write(rd.join("gradflow.csv"), g)?;
+            write_atomic(&files.gradflow(), g.as_bytes()).map_err(io)?;
         }
-        let map = |m: &[(String, Option<f64>)]| {
-            m.iter()
-                .map(|(k, v)| format!("{}: {}", json_str(k), json_num(*v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let baselines: Vec<String> = o
-            .baselines
-            .iter()
-            .map(|(n, m, v)| {
-                format!(
-                    "{}: {{\"metric\": {}, \"value\": {v}}}",
-                    json_str(n),
-                    json_str(m)
-                )
-            })
-            .collect();
-        let summary = format!(
-            "{{\n  \"id\": {},\n  \"status\": {},\n  \"steps\": {},\n  \"final\": {{{}}},\n  \"best\": {{{}}},\n  \"steps_to_solve\": {},\n  \"params\": {},\n  \"wall_s\": {},\n  \"steps_per_s\": {},\n  \"baselines\": {{{}}},\n  \"error\": {},\n  \"device\": \"cpu\",\n  \"rnnlab\": \"0.1.0\",\n  \"libtorch\": \"2.13.0\"\n}}\n",
-            json_str(&run.id),
-            json_str(&o.status),
-            o.steps,
-            map(&o.final_metrics),
-            map(&o.best),
-            o.steps_to_solve.map(|s| s.to_string()).unwrap_or_else(|| "null".into()),
-            o.params,
-            o.wall_s,
-            o.steps_per_s,
-            baselines.join(", "),
-            o.error.as_deref().map(json_str).unwrap_or_else(|| "null".into()),
-        );
-        std::fs::write(rd.join("summary.json"), summary)?;
+        write_summary(&files.summary(), &summary(run, &o).map_err(bad)?).map_err(io)?;
         written += 1;
     }
     Ok(written)
+}
+
+/// The summary.json of a synthetic run, as the runner would write it.
+fn summary(run: &Run, o: &Outcome) -> Result<Summary, String> {
+    let status: Status = serde_json::from_value(serde_json::Value::from(o.status.as_str()))
+        .map_err(|_| format!("run {}: `{}` is not a status", run.id, o.status))?;
+    let map = |m: &[(String, Option<f64>)]| {
+        m.iter()
+            .map(|(k, v)| (k.clone(), v.unwrap_or(f64::NAN)))
+            .collect()
+    };
+    let mut s = Summary::new(&run.id, status);
+    s.steps = o.steps as usize;
+    s.final_ = map(&o.final_metrics);
+    s.best = map(&o.best);
+    s.steps_to_solve = o.steps_to_solve.map(|v| v as usize);
+    s.params = o.params as usize;
+    s.wall_s = o.wall_s;
+    s.steps_per_s = o.steps_per_s;
+    s.baselines = o
+        .baselines
+        .iter()
+        .map(|(name, metric, value)| Baseline {
+            name: name.clone(),
+            metric: metric.clone(),
+            value: *value,
+        })
+        .collect();
+    s.error = o.error.clone();
+    s.device = "cpu".into();
+    s.rnnlab = "0.1.0".into();
+    s.libtorch = "2.13.0".into();
+    Ok(s)
 }

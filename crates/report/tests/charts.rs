@@ -4,10 +4,10 @@
 
 mod common;
 
-use rnnlab_report::charts::{self, Line, Plot};
-use rnnlab_report::ReportOptions;
+use rnnlab_report::internals::{render_rgb, series_axes, Line, Plot, Results, SIZE};
+use rnnlab_report::{Figure, ReportOptions};
 
-fn check_files(figures: &[charts::Figure]) {
+fn check_files(figures: &[Figure]) {
     assert!(!figures.is_empty());
     for f in figures {
         let svg = std::fs::read_to_string(&f.svg).unwrap();
@@ -20,7 +20,7 @@ fn check_files(figures: &[charts::Figure]) {
         assert_eq!(&png[12..16], b"IHDR");
         let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
         let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
-        assert_eq!((w, h), charts::plot::SIZE);
+        assert_eq!((w, h), SIZE);
         assert!(png.len() > 10_000, "{} is nearly empty", f.png.display());
     }
 }
@@ -42,7 +42,7 @@ fn every_case_writes_valid_svg_and_png() {
 
 /// Counts dark pixels in a rectangle of an RGB buffer.
 fn ink(buf: &[u8], x0: u32, y0: u32, x1: u32, y1: u32) -> usize {
-    let (w, _) = charts::plot::SIZE;
+    let (w, _) = SIZE;
     let mut n = 0;
     for y in y0..y1 {
         for x in x0..x1 {
@@ -63,9 +63,9 @@ fn text_is_rasterised_from_the_embedded_font() {
         points: vec![(0.0, 0.0), (1.0, 1.0)],
         ..Line::default()
     });
-    let with_title = charts::render_rgb(&plot).unwrap();
+    let with_title = render_rgb(&plot).unwrap();
     plot.title = String::new();
-    let without = charts::render_rgb(&plot).unwrap();
+    let without = render_rgb(&plot).unwrap();
     // The title sits in the top-left strip: glyphs put ink there, and only there.
     let a = ink(&with_title, 0, 0, 400, 40);
     let b = ink(&without, 0, 0, 400, 40);
@@ -109,10 +109,10 @@ fn write_four_cells(dir: &std::path::Path) {
 fn lines_follow_the_variants_when_not_every_axis_fits() {
     let tmp = tempfile::tempdir().unwrap();
     write_four_cells(tmp.path());
-    let r = rnnlab_report::Results::load(tmp.path()).unwrap();
+    let r = Results::load(tmp.path()).unwrap();
     let name =
         |axes: &[usize]| -> Vec<String> { axes.iter().map(|&i| r.axes[i].name.clone()).collect() };
-    let (kept, pooled) = charts::series_axes(&r, usize::MAX);
+    let (kept, pooled) = series_axes(&r, usize::MAX);
     assert_eq!(
         (name(&kept), name(&pooled)),
         (vec!["variant".to_string()], vec!["task.length".to_string()])

@@ -110,6 +110,30 @@ fn agreement_with_breakdown_and_gradflow() {
         ]
     );
     assert_eq!(summary.claims_hold, None);
+
+    // The backward direction of the bidirectional models (5 e^{-rate t} at distance t) is
+    // kept apart from the forward one, not pooled into it.
+    let table = std::fs::read_to_string(tmp.path().join("report/tables/gradflow.csv")).unwrap();
+    let row = |cell: &str, bi: &str, direction: &str, distance: &str| -> Vec<String> {
+        let rows: Vec<Vec<String>> = table
+            .lines()
+            .map(|l| l.split(',').map(String::from).collect())
+            .filter(|f: &Vec<String>| {
+                f[0] == cell && f[1] == bi && f[2] == direction && f[3] == distance
+            })
+            .collect();
+        assert_eq!(
+            rows.len(),
+            1,
+            "{cell} {bi} {direction} {distance}:\n{table}"
+        );
+        rows[0].clone()
+    };
+    let backward = row("lstm", "true", "backward", "0");
+    assert_eq!((backward[4].as_str(), backward[5].as_str()), ("3", "5"));
+    let forward = row("lstm", "true", "forward", "0");
+    assert!(forward[5].parse::<f64>().unwrap() < 1.5, "{forward:?}");
+    assert!(!table.contains("false,backward"), "{table}");
 }
 
 #[test]
@@ -208,9 +232,16 @@ fn errors_name_the_file_and_line() {
     assert!(msg.contains(":3:"), "{msg}");
 
     std::fs::write(run.join("summary.json"), "{ not json").unwrap();
-    let err = rnnlab_report::check(tmp.path()).unwrap_err().to_string();
+    let err = rnnlab_report::check(tmp.path()).unwrap_err();
+    let cause = std::error::Error::source(&err).map(|c| c.to_string());
+    let err = err.to_string();
     assert!(
-        err.contains("summary.json") && err.contains("invalid JSON"),
+        err.contains("summary.json") && err.contains("not valid summary.json"),
         "{err}"
+    );
+    // The parser's own words, with the place, come as the cause (the CLI prints the chain).
+    assert!(
+        cause.as_deref().is_some_and(|c| c.contains("line 1")),
+        "{cause:?}"
     );
 }

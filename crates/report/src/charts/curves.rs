@@ -2,9 +2,10 @@
 //! a shaded 95% confidence band. Read on the validation split (the one early stopping
 //! watches), else the test split, else the training rows.
 
-use super::{cap_note, unit_range, Line, Plot, Scale, MAX_SERIES};
+use super::{cap_note, unit_range, Line, Plot, Scale};
 use crate::frames::CurvePoint;
 use crate::metric::column;
+use crate::series::{CurveSeries, MAX_SERIES};
 
 /// The split the curves are drawn from.
 pub fn split(points: &[CurvePoint]) -> Option<&'static str> {
@@ -13,17 +14,18 @@ pub fn split(points: &[CurvePoint]) -> Option<&'static str> {
         .find(|s| points.iter().any(|p| p.split == *s))
 }
 
-/// `labels[i]`: the legend of line `i` (`CurvePoint::cell`); `pooled`: what the note adds
-/// when lines pool several variants.
-pub fn plot(points: &[CurvePoint], metric: &str, labels: &[String], pooled: &str) -> Option<Plot> {
+/// One line per label of `c` (`CurvePoint::group` indexes them); the note says when lines
+/// pool several groups and when runs stopped early. None when there is no curve to draw.
+pub fn plot(c: &CurveSeries, metric: &str) -> Option<Plot> {
+    let (points, labels, pooled) = (&c.points, &c.labels, &c.pooled_note);
     let split = split(points)?;
     let mut lines: Vec<Line> = Vec::new();
-    let mut last_cell = usize::MAX;
+    let mut last_group = usize::MAX;
     for p in points.iter().filter(|p| p.split == split) {
-        if p.cell != last_cell {
-            last_cell = p.cell;
+        if p.group != last_group {
+            last_group = p.group;
             lines.push(Line {
-                label: labels.get(p.cell).cloned().unwrap_or_default(),
+                label: labels.get(p.group).cloned().unwrap_or_default(),
                 ..Line::default()
             });
         }
@@ -57,6 +59,11 @@ pub fn plot(points: &[CurvePoint], metric: &str, labels: &[String], pooled: &str
         for line in &mut plot.lines {
             line.band.retain(|(_, low, _)| *low > 0.0);
         }
+    }
+    if c.early {
+        // Say so rather than let a dip read as forgetting.
+        plot.note
+            .push_str("; runs that stopped early leave the mean");
     }
     Some(plot)
 }

@@ -1,32 +1,33 @@
 //! Gradient flow: ‖∂L/∂h_t‖ against the distance between h_t and the loss, on a log scale,
-//! one line per variant. A vanishing gradient is a straight downward line on this scale
-//! (Bengio, Simard & Frasconi 1994; Pascanu et al. 2013); gated cells and skips flatten it.
+//! one line per variant (and direction, for bidirectional models). A vanishing gradient is a
+//! straight downward line on this scale (Bengio, Simard & Frasconi 1994; Pascanu et al. 2013);
+//! gated cells and skips flatten it.
 
-use super::{cap_note, Line, Plot, Scale, MAX_SERIES};
-use crate::frames::GradPoint;
-use crate::report::Ctx;
+use super::{cap_note, Line, Plot, Scale};
+use crate::series::{Series, MAX_SERIES};
+use crate::stats::Describe;
 
-pub fn plot(ctx: &Ctx, points: &[GradPoint]) -> Option<Plot> {
-    if points.is_empty() {
+/// None when no run probed its gradients.
+pub fn plot(series: &[Series<f64, Describe>]) -> Option<Plot> {
+    if series.is_empty() {
         return None;
     }
-    let mut lines: Vec<Line> = Vec::new();
-    let mut last = usize::MAX;
-    for p in points {
-        if p.cell != last {
-            last = p.cell;
-            lines.push(Line {
-                label: ctx.results.series_label(p.cell, &[]),
+    let lines: Vec<Line> = series
+        .iter()
+        .map(|s| {
+            let mut line = Line {
+                label: s.label.clone(),
                 ..Line::default()
-            });
-        }
-        let line = lines.last_mut()?;
-        line.points.push((p.distance, p.norm.mean));
-        if p.norm.half_width.is_finite() && p.norm.ci_low() > 0.0 {
-            line.band
-                .push((p.distance, p.norm.ci_low(), p.norm.ci_high()));
-        }
-    }
+            };
+            for (distance, norm) in &s.points {
+                line.points.push((*distance, norm.mean));
+                if norm.half_width.is_finite() && norm.ci_low() > 0.0 {
+                    line.band.push((*distance, norm.ci_low(), norm.ci_high()));
+                }
+            }
+            line
+        })
+        .collect();
     let total = lines.len();
     let mut plot = Plot::new(
         "Gradient flow through time",

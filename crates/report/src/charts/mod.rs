@@ -1,16 +1,19 @@
-//! Charts, one kind per file, all drawn by [`plot::draw`] to SVG and PNG.
+//! Charts, one kind per file, each laying out series prepared by [`crate::series`] as a
+//! [`Plot`], all drawn by [`draw::draw`] to SVG and PNG.
 //!
 //! Fonts: plotters is built without its `ttf` feature (which needs fontconfig and freetype and
 //! fails where no fonts are installed); text is rasterised by ab_glyph from DejaVu Sans,
 //! embedded in the binary (assets/, with its licence), so charts render the same on a bare CI
 //! machine as on a laptop.
 
+mod axis;
 pub mod bars;
 pub mod breakdown;
 pub mod curves;
 pub mod divergence;
+mod draw;
 pub mod gradflow;
-pub mod plot;
+mod plot;
 pub mod versus;
 
 use std::path::{Path, PathBuf};
@@ -19,11 +22,9 @@ use std::sync::Once;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+use crate::load::Axis;
 use crate::ReportError;
-pub use plot::{Bars, Line, Plot, Scale};
-
-/// Most lines or bar series one chart shows; the tables keep every variant.
-pub const MAX_SERIES: usize = 10;
+pub use plot::{Bars, Line, Plot, Scale, SIZE};
 
 static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 static FONTS: Once = Once::new();
@@ -56,14 +57,19 @@ pub fn render(plot: &Plot, dir: &Path, stem: &str) -> Result<Figure, ReportError
         let path = path.to_owned();
         move |message: String| ReportError::Chart { path, message }
     };
+    // Both through a temporary file and a rename, like every file rnnlab writes.
+    let mut text = String::new();
     {
-        let root = SVGBackend::new(&svg, plot::SIZE).into_drawing_area();
-        plot::draw(plot, &root).map_err(err(&svg))?;
+        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        draw::draw(plot, &root).map_err(err(&svg))?;
+        root.present().map_err(|e| err(&svg)(e.to_string()))?;
     }
-    {
-        let root = BitMapBackend::new(&png, plot::SIZE).into_drawing_area();
-        plot::draw(plot, &root).map_err(err(&png))?;
-    }
+    rnnlab_results::write_atomic(&svg, text.as_bytes())?;
+    rnnlab_results::write_atomic_with(&png, |tmp| {
+        let root = BitMapBackend::new(tmp, SIZE).into_drawing_area();
+        draw::draw(plot, &root)?;
+        root.present().map_err(|e| e.to_string())
+    })?;
     Ok(Figure {
         stem: stem.to_string(),
         title: plot.title.clone(),
@@ -75,11 +81,11 @@ pub fn render(plot: &Plot, dir: &Path, stem: &str) -> Result<Figure, ReportError
 /// Draws `plot` into an RGB buffer (for tests that look at pixels).
 pub fn render_rgb(plot: &Plot) -> Result<Vec<u8>, String> {
     ensure_fonts();
-    let (w, h) = plot::SIZE;
+    let (w, h) = SIZE;
     let mut buf = vec![0u8; (w * h * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut buf, plot::SIZE).into_drawing_area();
-        plot::draw(plot, &root)?;
+        let root = BitMapBackend::with_buffer(&mut buf, SIZE).into_drawing_area();
+        draw::draw(plot, &root)?;
     }
     Ok(buf)
 }
@@ -129,7 +135,7 @@ pub fn auto_scale(values: &[f64]) -> Scale {
 
 /// Where level `i` of `axis` sits on a chart's x axis: its value when the axis is numeric, its
 /// index otherwise.
-pub fn level_position(axis: &crate::load::Axis, i: usize) -> f64 {
+pub fn level_position(axis: &Axis, i: usize) -> f64 {
     if axis.numeric {
         axis.levels[i].parse().unwrap_or(f64::NAN)
     } else {
@@ -139,7 +145,7 @@ pub fn level_position(axis: &crate::load::Axis, i: usize) -> f64 {
 
 /// An x axis over `axis`'s levels: one tick per level, labelled as in the sweep, on a log scale
 /// when a numeric axis spans 20× or more.
-pub fn level_axis(plot: &mut Plot, axis: &crate::load::Axis) {
+pub fn level_axis(plot: &mut Plot, axis: &Axis) {
     let xs: Vec<f64> = (0..axis.levels.len())
         .map(|i| level_position(axis, i))
         .collect();
@@ -156,89 +162,4 @@ pub fn cap_note(shown: usize, total: usize) -> String {
     } else {
         String::new()
     }
-}
-
-/// The axes that split a chart's lines (besides `x`), and those pooled: the other axes,
-/// `variant` first (the variants are what a sweep compares) then in sweep order, as many as fit
-/// in [`MAX_SERIES`] lines; an axis that does not fit is pooled (its runs counted together),
-/// and the chart's note says so. A 1,000-variant sweep then still shows one line per level of
-/// its grid axes rather than ten arbitrary variants.
-pub fn series_axes(results: &crate::Results, x: usize) -> (Vec<usize>, Vec<usize>) {
-    let mut kept = Vec::new();
-    let mut pooled = Vec::new();
-    let mut lines = 1usize;
-    let mut order: Vec<usize> = (0..results.axes.len()).filter(|&i| i != x).collect();
-    order.sort_by_key(|&i| results.axes[i].name != "variant");
-    for i in order {
-        let a = &results.axes[i];
-        let n = a.levels.len().max(1);
-        if lines * n <= MAX_SERIES {
-            lines *= n;
-            kept.push(i);
-        } else {
-            pooled.push(i);
-        }
-    }
-    (kept, pooled)
-}
-
-/// "; pooled over model.hidden, train.lr" for a chart's note.
-pub fn pooled_note(results: &crate::Results, pooled: &[usize]) -> String {
-    if pooled.is_empty() {
-        return String::new();
-    }
-    let names: Vec<&str> = pooled
-        .iter()
-        .map(|&i| results.axes[i].name.as_str())
-        .collect();
-    format!("; pooled over {}", names.join(", "))
-}
-
-/// A line's points: (level index on x, runs at that level).
-pub type SeriesPoints = Vec<(usize, Vec<usize>)>;
-
-/// Lines of a chart against axis `x`: for each combination of the kept axes (in level order)
-/// and each level of `x`, the runs of every matching cell.
-pub fn series_runs(
-    results: &crate::Results,
-    x: usize,
-    kept: &[usize],
-) -> Vec<(String, SeriesPoints)> {
-    let mut series: Vec<(Vec<String>, String, SeriesPoints)> = Vec::new();
-    for c in &results.cells {
-        let key: Vec<String> = kept.iter().map(|&i| c.levels[i].clone()).collect();
-        let li = results.axes[x]
-            .levels
-            .iter()
-            .position(|l| *l == c.levels[x])
-            .unwrap_or(0);
-        let idx = match series.iter().position(|s| s.0 == key) {
-            Some(i) => i,
-            None => {
-                let label = if kept.is_empty() {
-                    "all runs".to_string()
-                } else {
-                    kept.iter()
-                        .zip(&key)
-                        .map(|(&i, l)| format!("{}={l}", results.axes[i].short()))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                };
-                series.push((key, label, Vec::new()));
-                series.len() - 1
-            }
-        };
-        let points = &mut series[idx].2;
-        match points.iter_mut().find(|(l, _)| *l == li) {
-            Some((_, runs)) => runs.extend(&c.runs),
-            None => points.push((li, c.runs.clone())),
-        }
-    }
-    for s in &mut series {
-        s.2.sort_by_key(|(l, _)| *l);
-    }
-    series
-        .into_iter()
-        .map(|(_, label, points)| (label, points))
-        .collect()
 }

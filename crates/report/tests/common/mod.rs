@@ -157,14 +157,21 @@ pub fn write_agreement(dir: &Path) {
             let last_noun = 0.9 - 0.03 * d as f64;
             breakdown.push_str(&format!("distance,{d},300,{acc:.4},{last_noun:.4}\n"));
         }
-        let mut gradflow = String::from("step,layer,t,norm\n");
+        // As the runner writes it: layers 0 and 1, and for the bidirectional models a backward
+        // direction whose norms are 5x the forward's (so pooling the two would show).
+        let mut gradflow = rnnlab_results::files::gradflow::HEADER.join(",") + "\n";
         let rate = if lstm { 0.04 } else { 0.25 };
         for step in [1500, 3000] {
             for t in 0..30 {
-                let dist = (29 - t) as f64;
-                let norm = (-(rate * dist)).exp() * (1.0 + 0.2 * jitter(run, 100 + t as u64));
-                gradflow.push_str(&format!("{step},0,{t},{norm:.6e}\n"));
-                gradflow.push_str(&format!("{step},1,{t},{:.6e}\n", norm * 2.0));
+                let dist = 29 - t;
+                let norm =
+                    (-(rate * dist as f64)).exp() * (1.0 + 0.2 * jitter(run, 100 + t as u64));
+                gradflow.push_str(&format!("{step},0,0,{t},{dist},{norm:.6e}\n"));
+                gradflow.push_str(&format!("{step},1,0,{t},{dist},{:.6e}\n", norm * 2.0));
+                if bi {
+                    let back = 5.0 * (-(rate * t as f64)).exp();
+                    gradflow.push_str(&format!("{step},0,1,{t},{t},{back:.6e}\n"));
+                }
             }
         }
         let acc = strength - drop + 0.01 * jitter(run, 1);
