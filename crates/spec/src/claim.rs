@@ -30,15 +30,20 @@ pub struct Claim {
     pub by: String,
 }
 
-/// How the two levels of a claim compare. Only strict comparisons: a tie cannot be shown by a
-/// test, so "about the same" is not a claim.
+/// How the two levels of a claim compare. "About the same" is a claim only with a margin
+/// (`~ ... within δ`, tested by two one-sided tests): failing to find a difference is not
+/// evidence that there is none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
-    /// `>`: the left level's metric is higher.
+    /// `>`: the left level's metric is higher (a one-sided test).
     Greater,
-    /// `<`: the left level's metric is lower.
+    /// `<`: the left level's metric is lower (a one-sided test).
     Less,
+    /// `!=`: the two differ, either way (a two-sided test).
+    Differs,
+    /// `~ ... within δ`: the difference lies inside (-δ, +δ) (Schuirmann's TOST).
+    Equivalent,
 }
 
 impl Relation {
@@ -47,16 +52,20 @@ impl Relation {
         match self {
             Relation::Greater => ">",
             Relation::Less => "<",
+            Relation::Differs => "!=",
+            Relation::Equivalent => "~",
         }
     }
 }
 
-/// A parsed `expect`: `left relation right`, both levels of the claim's `by`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A parsed `expect`: `left relation right`, both levels of the claim's `by`; `margin` is
+/// the δ of an equivalence claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub left: String,
     pub relation: Relation,
     pub right: String,
+    pub margin: Option<f64>,
 }
 
 impl Claim {
@@ -74,22 +83,42 @@ impl Claim {
     }
 }
 
-/// Parses `expect`: `A > B` or `A < B`, where A and B are levels of `by` as written in the grid
-/// (or variant names), trimmed. Exactly one operator: `>=`, `<=`, `=`, `~` and chains are
-/// rejected, since each claim is one one-sided test.
+/// Parses `expect`, where A and B are levels of `by` as written in the grid (or variant
+/// names), trimmed: `A > B` and `A < B` (one-sided), `A != B` (two-sided), or
+/// `A ~ B within δ` (equivalence within a margin δ > 0, in the metric's units). `>=`, `<=`,
+/// `=` and chains are rejected: each claim is one test of two levels.
 pub fn parse_expect(text: &str) -> Result<Comparison, String> {
-    let ops: Vec<(usize, char)> = text
+    let example = "write `A > B`, `A < B`, `A != B` or `A ~ B within 0.01` with A and B levels \
+                   of `by`, e.g. `lstm > rnn_tanh`";
+    let (body, margin) = match text.split_once(" within ") {
+        Some((body, m)) => {
+            let m = m.trim();
+            match m.parse::<f64>() {
+                Ok(v) if v.is_finite() && v > 0.0 => (body, Some(v)),
+                _ => {
+                    return Err(format!(
+                        "`{text}`: the margin `{m}` must be a positive number (the largest \
+                         difference that still counts as equivalent, in the metric's units)"
+                    ))
+                }
+            }
+        }
+        None => (text, None),
+    };
+    let ops: Vec<(usize, char)> = body
         .char_indices()
-        .filter(|(_, c)| matches!(c, '>' | '<' | '=' | '~'))
+        .filter(|(_, c)| matches!(c, '>' | '<' | '=' | '~' | '!'))
         .collect();
-    let example = "write `A > B` or `A < B` with A and B levels of `by`, e.g. `lstm > rnn_tanh`";
-    let (at, op) = match ops.as_slice() {
+    let (at, width, relation) = match ops.as_slice() {
         [] => return Err(format!("`{text}` compares nothing: {example}")),
-        [(i, c @ ('>' | '<'))] => (*i, *c),
-        [(_, '>' | '<'), (_, '=')] | [(_, '='), ..] | [(_, '~'), ..] => {
+        [(i, '>')] => (*i, 1, Relation::Greater),
+        [(i, '<')] => (*i, 1, Relation::Less),
+        [(i, '!'), (j, '=')] if *j == i + 1 => (*i, 2, Relation::Differs),
+        [(i, '~')] => (*i, 1, Relation::Equivalent),
+        [(_, '>' | '<'), (_, '=')] | [(_, '='), ..] => {
             return Err(format!(
-                "`{text}`: only strict `>` and `<` make a claim (a tie cannot be shown by a \
-                 test); {example}"
+                "`{text}`: `>=`, `<=` and `=` are not claims (a tie cannot be shown by a test); \
+                 {example}"
             ))
         }
         _ => {
@@ -99,19 +128,32 @@ pub fn parse_expect(text: &str) -> Result<Comparison, String> {
             ))
         }
     };
-    let (left, right) = (text[..at].trim(), text[at + 1..].trim());
+    match (relation, margin) {
+        (Relation::Equivalent, None) => {
+            return Err(format!(
+                "`{text}`: an equivalence claim needs its margin, e.g. `lstm ~ gru within 0.01`"
+            ))
+        }
+        (r, Some(_)) if r != Relation::Equivalent => {
+            return Err(format!(
+                "`{text}`: `within` belongs to equivalence claims (`A ~ B within δ`)"
+            ))
+        }
+        _ => {}
+    }
+    let (left, right) = (body[..at].trim(), body[at + width..].trim());
     if left.is_empty() || right.is_empty() {
         let side = if left.is_empty() { "before" } else { "after" };
-        return Err(format!("`{text}` has no level {side} `{op}`: {example}"));
+        return Err(format!(
+            "`{text}` has no level {side} `{}`: {example}",
+            relation.symbol()
+        ));
     }
     Ok(Comparison {
         left: left.to_owned(),
-        relation: if op == '>' {
-            Relation::Greater
-        } else {
-            Relation::Less
-        },
+        relation,
         right: right.to_owned(),
+        margin,
     })
 }
 
@@ -298,8 +340,16 @@ mod tests {
         assert!(parse_expect("lstm > ")
             .unwrap_err()
             .contains("no level after `>`"));
-        assert!(parse_expect("lstm >= gru").unwrap_err().contains("strict"));
-        assert!(parse_expect("lstm ~ gru").unwrap_err().contains("strict"));
+        assert!(parse_expect("lstm >= gru").unwrap_err().contains("tie"));
+        assert!(parse_expect("lstm ~ gru").unwrap_err().contains("margin"));
+        assert!(parse_expect("lstm ~ gru within -1").unwrap_err().contains("positive"));
+        assert!(parse_expect("lstm > gru within 1").unwrap_err().contains("equivalence"));
+        let two = parse_expect("lstm != gru").unwrap();
+        assert_eq!((two.relation, two.right.as_str()), (Relation::Differs, "gru"));
+        let same = parse_expect(" lstm ~ gru within 0.01 ").unwrap();
+        assert_eq!(same.relation, Relation::Equivalent);
+        assert_eq!(same.margin, Some(0.01));
+        assert_eq!(same.left, "lstm");
         assert!(parse_expect("a > b > c")
             .unwrap_err()
             .contains("one claim per pair"));
