@@ -1,67 +1,24 @@
 //! Judging a sweep's claims (`rnnlab check`).
 //!
-//! A claim says that under `where`, `metric` of level A of `by` is greater (or less) than that
-//! of level B. Each is judged by Welch's one-sided t-test over the runs (seeds, and any axes
-//! the claim does not fix, pooled), the p-values of a sweep's claims are Holm-corrected, and a
-//! claim holds when the difference has the claimed sign and its corrected p-value is below
-//! α = 0.05. The bootstrap interval and Hedges' g are reported beside it so that a reader sees
-//! how large the difference is, not only whether it is there.
+//! A claim says that under `where`, `metric` of level A of `by` is greater than, less than,
+//! different from, or equivalent within a margin to that of level B. Each is judged by the
+//! exact test its metric calls for (see [`crate::verdict`]: permutation tests for continuous
+//! metrics, Boschloo's test for 0/1 outcomes, the log-rank permutation test for steps to
+//! solve), over every run of the two levels (seeds, and any axes the claim does not fix,
+//! pooled). The p-values of a sweep's claims are Holm-corrected, and a claim holds when the
+//! effect has the claimed sign and its corrected p-value is below α. Beside each p the report
+//! prints the smallest p the claim's sample sizes can reach, and n as used/total.
 
 use std::fmt;
 
-use rnnlab_spec::Claim;
+use rnnlab_spec::power::ALPHA;
+use rnnlab_spec::{Claim, MetricRef};
 
-use crate::load::{scalar, Results};
-use crate::stats::{bootstrap, hedges_g, holm, welch, Describe};
+use crate::load::Results;
+use crate::stats::{hedges_g, holm, Describe};
 use crate::table::{n4, pval, Exporter, Markdown, Table};
+use crate::verdict;
 use crate::ReportError;
-
-/// The family-wise error rate of a sweep's claims.
-pub const ALPHA: f64 = 0.05;
-
-/// The direction of a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Greater,
-    Less,
-}
-
-/// `A > B` or `A < B`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expectation {
-    pub a: String,
-    pub direction: Direction,
-    pub b: String,
-}
-
-impl Expectation {
-    pub fn parse(expect: &str) -> Result<Expectation, String> {
-        let (direction, sep) = match (expect.matches('>').count(), expect.matches('<').count()) {
-            (1, 0) => (Direction::Greater, '>'),
-            (0, 1) => (Direction::Less, '<'),
-            _ => {
-                return Err(format!(
-                    "`expect: {expect}` must be `A > B` or `A < B`, with A and B levels of `by`"
-                ))
-            }
-        };
-        let (a, b) = expect.split_once(sep).unwrap_or_default();
-        let (a, b) = (a.trim(), b.trim());
-        if b.starts_with('=') {
-            return Err(format!(
-                "`expect: {expect}`: only strict `>` and `<` are claims (a tie cannot be shown by a test)"
-            ));
-        }
-        if a.is_empty() || b.is_empty() {
-            return Err(format!("`expect: {expect}` needs a level on both sides"));
-        }
-        Ok(Expectation {
-            a: a.to_string(),
-            direction,
-            b: b.to_string(),
-        })
-    }
-}
 
 /// The verdict on one claim.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,12 +30,20 @@ pub struct ClaimResult {
     pub b: Describe,
     /// mean(A) - mean(B).
     pub difference: f64,
-    /// 95% bootstrap percentile interval of the difference.
+    /// 95% interval of the difference, by inverting the permutation test (exact in level);
+    /// 90% for an equivalence claim (the interval TOST at α = 0.05 is read from).
     pub ci: Option<(f64, f64)>,
     /// Hedges' g of A against B.
     pub effect: f64,
-    /// One-sided Welch p-value in the claimed direction.
+    /// The test that judged the claim.
+    pub test: String,
+    /// Its p-value in the claimed direction.
     pub p: f64,
+    /// The smallest p that test can give with these sample sizes.
+    pub min_p: f64,
+    /// Runs per side: entered the test, and selected by the claim (failed runs are out).
+    pub used: (usize, usize),
+    pub total: (usize, usize),
     /// Holm-corrected over the sweep's claims.
     pub p_holm: f64,
     pub pass: bool,
@@ -104,24 +69,28 @@ impl CheckOutcome {
             "holds",
             "metric",
             "expect",
-            "n",
+            "test",
+            "n used/total",
             "difference",
-            "95% CI",
+            "CI",
             "Hedges' g",
+            "min p",
             "p (Holm)",
         ])
-        .numeric_from(4);
+        .numeric_from(5);
         for c in &self.claims {
             t.push(vec![
                 c.name.clone(),
                 if c.pass { "✓" } else { "✗" }.into(),
                 c.metric.clone(),
                 c.expect.clone(),
-                format!("{}/{}", c.a.n, c.b.n),
+                c.test.clone(),
+                format!("{}/{} vs {}/{}", c.used.0, c.total.0, c.used.1, c.total.1),
                 n4(c.difference),
                 c.ci.map(|(lo, hi)| format!("[{}, {}]", n4(lo), n4(hi)))
                     .unwrap_or_default(),
                 n4(c.effect),
+                pval(c.min_p),
                 c.note.clone().unwrap_or_else(|| pval(c.p_holm)),
             ]);
         }
@@ -135,15 +104,19 @@ impl CheckOutcome {
             "pass",
             "metric",
             "expect",
+            "test",
             "n_a",
+            "total_a",
             "mean_a",
             "n_b",
+            "total_b",
             "mean_b",
             "difference",
             "ci_low",
             "ci_high",
             "hedges_g",
             "p",
+            "min_p",
             "p_holm",
             "note",
         ]);
@@ -154,15 +127,19 @@ impl CheckOutcome {
                 c.pass.to_string(),
                 c.metric.clone(),
                 c.expect.clone(),
-                c.a.n.to_string(),
+                c.test.clone(),
+                c.used.0.to_string(),
+                c.total.0.to_string(),
                 n4(c.a.mean),
-                c.b.n.to_string(),
+                c.used.1.to_string(),
+                c.total.1.to_string(),
                 n4(c.b.mean),
                 n4(c.difference),
                 n4(lo),
                 n4(hi),
                 n4(c.effect),
                 pval(c.p),
+                pval(c.min_p),
                 pval(c.p_holm),
                 c.note.clone().unwrap_or_default(),
             ]);
@@ -180,7 +157,7 @@ impl fmt::Display for CheckOutcome {
         let failed = self.claims.iter().filter(|c| !c.pass).count();
         writeln!(
             f,
-            "\n{} of {} claims hold (one-sided Welch t-test, Holm-corrected, α = {ALPHA}).",
+            "\n{} of {} claims hold (exact tests, Holm-corrected, α = {ALPHA}; min p: the smallest p the test can give with these runs).",
             self.claims.len() - failed,
             self.claims.len()
         )
@@ -199,12 +176,7 @@ pub fn judge(results: &Results) -> Result<CheckOutcome, ReportError> {
     let p: Vec<f64> = claims.iter().map(|c| c.p).collect();
     for (c, adjusted) in claims.iter_mut().zip(holm(&p)) {
         c.p_holm = adjusted;
-        let sign_ok = match Expectation::parse(&c.expect).map(|e| e.direction) {
-            Ok(Direction::Greater) => c.difference > 0.0,
-            Ok(Direction::Less) => c.difference < 0.0,
-            Err(_) => false,
-        };
-        c.pass = c.note.is_none() && sign_ok && adjusted < ALPHA;
+        c.pass = c.pass && c.note.is_none() && adjusted < ALPHA;
     }
     Ok(CheckOutcome { claims })
 }
@@ -223,7 +195,8 @@ fn judge_one(
         claim: claim.name.clone(),
         message,
     };
-    let expect = Expectation::parse(&claim.expect).map_err(err)?;
+    let comparison = claim.comparison().map_err(err)?;
+    let metric = MetricRef::parse(&claim.metric).map_err(err)?;
     if results.axis_index(&claim.by).is_none() {
         let axes: Vec<&str> = results.axes.iter().map(|a| a.name.as_str()).collect();
         return Err(err(format!(
@@ -232,82 +205,55 @@ fn judge_one(
             axes.join(", ")
         )));
     }
-    let filter: Vec<(String, String)> = claim
-        .filter
-        .iter()
-        .map(|(k, v)| (scalar(k), scalar(v)))
-        .collect();
-    let mut a_values = Vec::new();
-    let mut b_values = Vec::new();
+    let filter: Vec<(String, String)> = claim.filter_levels();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
     for run in 0..results.runs.len() {
         let selected = filter.iter().all(|(k, v)| {
             results
                 .run_param(run, k)
                 .is_some_and(|level| same_level(&level, v))
         });
-        if !selected {
-            continue;
-        }
-        let Some(level) = results.run_param(run, &claim.by) else {
+        let Some(level) = results.run_param(run, &claim.by).filter(|_| selected) else {
             continue;
         };
-        let Some(value) = crate::load::value(&results.runs[run].summary, &claim.metric) else {
-            continue;
-        };
-        if same_level(&level, &expect.a) {
-            a_values.push(value);
-        } else if same_level(&level, &expect.b) {
-            b_values.push(value);
+        let summary = &results.runs[run].summary;
+        if same_level(&level, &comparison.left) {
+            a.push(summary);
+        } else if same_level(&level, &comparison.right) {
+            b.push(summary);
         }
     }
-    let (a, b) = (Describe::of(&a_values), Describe::of(&b_values));
-    let mut result = ClaimResult {
+    let v = verdict::judge(
+        &metric,
+        &claim.metric,
+        comparison.relation,
+        comparison.margin,
+        claim.test,
+        &a,
+        &b,
+    );
+    let note = v.p.is_nan().then(|| {
+        format!(
+            "untestable: {} run(s) of {} and {} of {} report {}",
+            v.used.0, comparison.left, v.used.1, comparison.right, claim.metric
+        )
+    });
+    Ok(ClaimResult {
         name: claim.name.clone(),
         metric: claim.metric.clone(),
         expect: claim.expect.clone(),
-        a,
-        b,
-        difference: a.mean - b.mean,
-        ci: bootstrap::bootstrap_mean_difference(&a_values, &b_values, bootstrap::SEED),
-        effect: hedges_g(&a, &b),
-        p: f64::NAN,
+        a: v.a,
+        b: v.b,
+        difference: v.a.mean - v.b.mean,
+        ci: v.interval,
+        effect: hedges_g(&v.a, &v.b),
+        test: v.test,
+        p: v.p,
+        min_p: v.min_p,
+        used: v.used,
+        total: (a.len(), b.len()),
         p_holm: f64::NAN,
-        pass: false,
-        note: None,
-    };
-    match welch(&a, &b) {
-        Some(w) => {
-            result.p = match expect.direction {
-                Direction::Greater => w.p_greater,
-                Direction::Less => w.p_less(),
-            }
-        }
-        None => {
-            result.note = Some(format!(
-                "untestable: {} run(s) of {} and {} of {} report {} (need 2 each)",
-                a.n, expect.a, b.n, expect.b, claim.metric
-            ))
-        }
-    }
-    Ok(result)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_expectations() {
-        let e = Expectation::parse("lstm > rnn_tanh").unwrap();
-        assert_eq!((e.a.as_str(), e.b.as_str()), ("lstm", "rnn_tanh"));
-        assert_eq!(e.direction, Direction::Greater);
-        assert_eq!(
-            Expectation::parse(" 4<1 ").unwrap().direction,
-            Direction::Less
-        );
-        assert!(Expectation::parse("lstm >= gru").is_err());
-        assert!(Expectation::parse("lstm gru").is_err());
-        assert!(Expectation::parse("a > b > c").is_err());
-        assert!(Expectation::parse("> b").is_err());
-    }
+        pass: v.sign_ok,
+        note,
+    })
 }

@@ -31,6 +31,7 @@ pub mod stats;
 pub mod synthetic;
 mod table;
 mod tables;
+mod verdict;
 
 use std::path::Path;
 

@@ -166,7 +166,8 @@ fn depth_and_skips_follow_the_report_hints() {
             "final-accuracy-by-model-layers-and-model-skip"
         ]
     );
-    assert_eq!(summary.claims_hold, Some(true));
+    // Its 3 seeds per side cannot give an exact p below 0.05: the claims cannot hold.
+    assert_eq!(summary.claims_hold, Some(false));
 }
 
 #[test]

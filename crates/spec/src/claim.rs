@@ -28,6 +28,27 @@ pub struct Claim {
     pub expect: String,
     /// The grid axis (or `variant`) whose levels `expect` compares.
     pub by: String,
+    /// The test: `exact` (default: chosen from the metric, see the report's `verdict`) or
+    /// `welch` (Welch's t-test, whose p rests on normality).
+    #[serde(default, skip_serializing_if = "ClaimTest::is_default")]
+    pub test: ClaimTest,
+}
+
+/// Which test judges a claim.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimTest {
+    /// Exact tests chosen from the metric: permutation, Boschloo, or the log-rank permutation.
+    #[default]
+    Exact,
+    /// Welch's t-test.
+    Welch,
+}
+
+impl ClaimTest {
+    fn is_default(&self) -> bool {
+        *self == ClaimTest::Exact
+    }
 }
 
 /// How the two levels of a claim compare. "About the same" is a claim only with a margin
@@ -305,6 +326,43 @@ pub(crate) fn check_claim(
     problems
 }
 
+/// A warning when the claim's sample sizes cannot give a p small enough to pass Holm's
+/// procedure over the sweep's `claims` claims at α (see [`crate::power`]); None when they can,
+/// or when the claim does not parse (its errors say so).
+pub(crate) fn power_warning(claim: &Claim, runs: &[Run], claims: usize) -> Option<String> {
+    use crate::power::{min_p, runs_needed, Outcome, ALPHA};
+    use crate::Scalar;
+    let c = claim.comparison().ok()?;
+    let outcome = match MetricRef::parse(&claim.metric).ok()? {
+        MetricRef::Scalar(Scalar::Solved | Scalar::Diverged) => Outcome::Binary,
+        _ => Outcome::Continuous,
+    };
+    let filter = claim.filter_levels();
+    let count = |level: &str| {
+        runs.iter()
+            .filter(|run| {
+                let value = |key: &str| run.params.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+                value(&claim.by).map(String::as_str) == Some(level)
+                    && filter.iter().all(|(k, v)| value(k) == Some(v))
+            })
+            .count()
+    };
+    let (n1, n2) = (count(&c.left), count(&c.right));
+    let two_sided = c.relation == Relation::Differs;
+    let floor = min_p(outcome, n1, n2, two_sided);
+    let bound = ALPHA / claims.max(1) as f64;
+    if floor < bound {
+        return None;
+    }
+    let sided = if two_sided { "two-sided" } else { "one-sided" };
+    Some(format!(
+        "with {n1} against {n2} runs the smallest {sided} p the exact test can give is {floor:.3}, \
+         so this claim cannot pass at α = {ALPHA} with Holm's correction over {claims} claim(s) \
+         (the smallest p must be below {bound:.4}); use at least {} seeds per side",
+        runs_needed(outcome, claims, two_sided)
+    ))
+}
+
 fn has_runs(runs: &[Run], filter: &[(String, String)], by: &str, level: &str) -> bool {
     runs.iter().any(|run| {
         let value = |key: &str| run.params.iter().find(|(k, _)| k == key).map(|(_, v)| v);
@@ -342,10 +400,17 @@ mod tests {
             .contains("no level after `>`"));
         assert!(parse_expect("lstm >= gru").unwrap_err().contains("tie"));
         assert!(parse_expect("lstm ~ gru").unwrap_err().contains("margin"));
-        assert!(parse_expect("lstm ~ gru within -1").unwrap_err().contains("positive"));
-        assert!(parse_expect("lstm > gru within 1").unwrap_err().contains("equivalence"));
+        assert!(parse_expect("lstm ~ gru within -1")
+            .unwrap_err()
+            .contains("positive"));
+        assert!(parse_expect("lstm > gru within 1")
+            .unwrap_err()
+            .contains("equivalence"));
         let two = parse_expect("lstm != gru").unwrap();
-        assert_eq!((two.relation, two.right.as_str()), (Relation::Differs, "gru"));
+        assert_eq!(
+            (two.relation, two.right.as_str()),
+            (Relation::Differs, "gru")
+        );
         let same = parse_expect(" lstm ~ gru within 0.01 ").unwrap();
         assert_eq!(same.relation, Relation::Equivalent);
         assert_eq!(same.margin, Some(0.01));

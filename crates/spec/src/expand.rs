@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::claim::{check_claim, task_kinds};
+use crate::claim::{check_claim, power_warning, task_kinds};
 use crate::hints::check_chart;
 use crate::locate::{Target, YamlPath};
 use crate::resolve::Resolved;
@@ -403,6 +403,11 @@ fn check_claims(
                 at.key(key)
             };
             diag.error(&at, Target::Value, message);
+        }
+        if complete {
+            if let Some(message) = power_warning(claim, runs, sweep.claims.len()) {
+                diag.warn(&at.key("expect"), Target::Value, message);
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ mod hints;
 mod locate;
 pub mod metric;
 mod model;
+pub mod power;
 mod resolve;
 mod run;
 mod schema;
@@ -27,7 +28,7 @@ mod train;
 mod validate;
 
 pub use check::{Problem, Severity};
-pub use claim::{check_metric, parse_expect, Claim, Comparison, Relation};
+pub use claim::{check_metric, parse_expect, Claim, ClaimTest, Comparison, Relation};
 pub use error::{Rejected, SpecError, SpecWarning};
 pub use hints::{ChartHint, ReportHints};
 pub use locate::Location;

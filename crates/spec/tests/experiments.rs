@@ -4,6 +4,20 @@ use std::path::Path;
 
 use rnnlab_spec::Sweep;
 
+/// Sweeps committed before validation checked power, whose 3 seeds per side cannot give a p
+/// small enough for their claims (see shared/reference/statistics.md). They warn until they are
+/// re-run with more seeds; any other sweep, and any other warning, fails this test.
+const UNDERPOWERED: [&str; 8] = [
+    "agreement-attractors",
+    "cells-adding",
+    "cells-copy",
+    "cells-copy-full",
+    "cells-temporal-order",
+    "depth-skip",
+    "lstm-vs-gru-cost",
+    "temporal-order-settings",
+];
+
 #[test]
 fn committed_experiments_validate() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../experiments");
@@ -18,7 +32,16 @@ fn committed_experiments_validate() {
                 // Committed sweeps are examples: they should not warn either (depth-skip.yaml
                 // excludes the one-layer skips, which would otherwise warn).
                 Ok(expanded) => {
-                    failures.extend(expanded.warnings.iter().map(|w| format!("warning: {w}")))
+                    let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+                    let known = UNDERPOWERED.contains(&stem.as_str());
+                    failures.extend(
+                        expanded
+                            .warnings
+                            .iter()
+                            .map(|w| w.to_string())
+                            .filter(|w| !(known && w.contains("cannot pass at α")))
+                            .map(|w| format!("warning: {w}")),
+                    )
                 }
                 Err(rejected) => failures.push(rejected.to_string()),
             }
