@@ -11,12 +11,14 @@
 //! A crate that links libtorch only with its `torch` feature (listed in [`OPTIONAL_TORCH`])
 //! gets nothing from this script without that feature: its report-only build links no libtorch,
 //! so it must not be told to. models and train always link libtorch and have no such feature.
+//! rnnlab-train runs it from its own build script (crates/train/build.rs), beside
+//! build/git_commit.rs.
 use std::path::Path;
 
 /// Packages whose libtorch dependencies are optional, behind a feature named `torch`.
 const OPTIONAL_TORCH: &[&str] = &["rnnlab"];
 
-fn main() {
+pub fn main() {
     println!("cargo:rerun-if-env-changed=DEP_TCH_LIBTORCH_LIB");
     let package = std::env::var("CARGO_PKG_NAME").unwrap_or_default();
     if OPTIONAL_TORCH.contains(&package.as_str())

@@ -21,6 +21,6 @@ pub use error::ResultsError;
 pub use layout::{Layout, RunFiles};
 pub use params::{read_params, write_params};
 pub use summary::{
-    read_summary, write_summary, Baseline, Divergence, DivergenceRule, Status, Summary,
+    read_summary, write_summary, Baseline, Build, Divergence, DivergenceRule, Status, Summary,
     FORMAT_VERSION,
 };

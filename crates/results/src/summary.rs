@@ -144,6 +144,45 @@ pub struct Summary {
     /// The processor's model name: speeds compare only on the same CPU.
     #[serde(default)]
     pub cpu: String,
+    /// The git commit (short hash) of the build that made the run, when it was built from a
+    /// git checkout; null otherwise and in files written before it was recorded.
+    #[serde(default)]
+    pub commit: Option<String>,
+    /// libtorch's intra-op threads when the run started (`tch::get_num_threads`); null in
+    /// files written before it was recorded.
+    #[serde(default)]
+    pub threads: Option<usize>,
+}
+
+/// The build that made a run: what must match for two runs' numbers to come from the same
+/// code. Empty fields (older files) show as `unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Build {
+    pub rnnlab: String,
+    pub commit: Option<String>,
+    pub libtorch: String,
+}
+
+impl std::fmt::Display for Build {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let known = |s: &str| {
+            if s.is_empty() {
+                "unknown".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        write!(
+            f,
+            "rnnlab {} commit {} libtorch {}",
+            known(&self.rnnlab),
+            self.commit
+                .as_deref()
+                .map(known)
+                .unwrap_or_else(|| "unknown".into()),
+            known(&self.libtorch)
+        )
+    }
 }
 
 fn format_1() -> u32 {
@@ -171,6 +210,17 @@ impl Summary {
             rnnlab: String::new(),
             libtorch: String::new(),
             cpu: String::new(),
+            commit: None,
+            threads: None,
+        }
+    }
+
+    /// The build that made the run (rnnlab version, commit, libtorch).
+    pub fn build(&self) -> Build {
+        Build {
+            rnnlab: self.rnnlab.clone(),
+            commit: self.commit.clone(),
+            libtorch: self.libtorch.clone(),
         }
     }
 
@@ -325,6 +375,31 @@ mod tests {
         assert_eq!(s.baseline("predict 1").unwrap().value, 0.16667);
         assert_eq!(s.params, 0);
         assert_eq!(s.divergence, None);
+        assert_eq!((s.commit.as_deref(), s.threads), (None, None));
+        assert_eq!(
+            s.build().to_string(),
+            "rnnlab unknown commit unknown libtorch unknown"
+        );
+    }
+
+    #[test]
+    fn the_build_tells_builds_apart() {
+        let mut a = Summary::new("a", Status::Completed);
+        a.rnnlab = "0.1.0".into();
+        a.libtorch = "2.13.0".into();
+        a.commit = Some("abc1234".into());
+        a.threads = Some(2);
+        let mut b = a.clone();
+        b.threads = Some(1);
+        assert_eq!(a.build(), b.build(), "threads are a setting, not the build");
+        b.commit = Some("def5678".into());
+        assert_ne!(a.build(), b.build());
+        assert_eq!(
+            a.build().to_string(),
+            "rnnlab 0.1.0 commit abc1234 libtorch 2.13.0"
+        );
+        let back: Summary = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!((back.commit, back.threads), (a.commit, a.threads));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rnnlab_spec::Run;
 use tch::Device;
 
-use crate::summary::{stamped, Status, Summary};
+use crate::summary::{stamped, this_build, Build, Status, Summary};
 use crate::{train_run, RunContext, Shard, Store, TrainError};
 
 /// Hooks for progress display; every hook defaults to nothing. Called from worker threads.
@@ -33,6 +33,22 @@ pub enum Rerun {
     Failed,
     /// Every run.
     All,
+    /// Runs whose summary was made by another build (rnnlab version, git commit or libtorch
+    /// differ from this binary's; summaries without a commit count as another build).
+    Stale,
+}
+
+impl Rerun {
+    /// Whether the finished run `old` is kept rather than run again by the build `current`.
+    pub fn keeps(self, old: &Summary, current: &Build) -> bool {
+        old.status.is_final()
+            && match self {
+                Rerun::None => true,
+                Rerun::Failed => old.status != Status::Failed,
+                Rerun::All => false,
+                Rerun::Stale => old.build() == *current,
+            }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -93,12 +109,7 @@ fn execute_one(
     observer: &dyn Observer,
 ) -> RunRecord {
     if let Some(old) = store.summary(&run.id) {
-        let keep = old.status.is_final()
-            && match options.rerun {
-                Rerun::None => true,
-                Rerun::Failed => old.status != Status::Failed,
-                Rerun::All => false,
-            };
+        let keep = options.rerun.keeps(&old, &this_build());
         if keep {
             observer.run_reused(run, &old);
             return RunRecord {
@@ -150,4 +161,54 @@ fn failed(store: &Store, run: &Run, device: Device, error: String) -> Summary {
     // A failure to record the failure leaves the run without summary: it runs again next time.
     let _ = store.write_summary(&summary);
     summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made_by(id: &str, status: Status, rnnlab: &str, commit: Option<&str>) -> Summary {
+        let mut s = Summary::new(id, status);
+        s.rnnlab = rnnlab.into();
+        s.libtorch = "2.13.0".into();
+        s.commit = commit.map(str::to_string);
+        s
+    }
+
+    /// `--rerun stale` runs again exactly the finished runs of another build (version,
+    /// commit, libtorch, or a file that predates the commit), plus interrupted ones as always.
+    #[test]
+    fn rerun_stale_picks_the_runs_of_another_build() {
+        let current = Build {
+            rnnlab: "0.1.0".into(),
+            commit: Some("abc1234".into()),
+            libtorch: "2.13.0".into(),
+        };
+        let mut other_torch = made_by("t", Status::Completed, "0.1.0", Some("abc1234"));
+        other_torch.libtorch = "2.12.0".into();
+        let mut other_threads = made_by("h", Status::Completed, "0.1.0", Some("abc1234"));
+        other_threads.threads = Some(7);
+        let runs = [
+            made_by("same", Status::Solved, "0.1.0", Some("abc1234")),
+            made_by("same-failed", Status::Failed, "0.1.0", Some("abc1234")),
+            other_threads,
+            made_by("commit", Status::Completed, "0.1.0", Some("def5678")),
+            made_by("old-file", Status::Completed, "0.1.0", None),
+            made_by("version", Status::Diverged, "0.0.9", Some("abc1234")),
+            other_torch,
+            made_by("interrupted", Status::Interrupted, "0.1.0", Some("abc1234")),
+        ];
+        let rerun: Vec<&str> = runs
+            .iter()
+            .filter(|s| !Rerun::Stale.keeps(s, &current))
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(rerun, ["commit", "old-file", "version", "t", "interrupted"]);
+        // The other modes are unchanged.
+        let kept = |mode: Rerun| runs.iter().filter(|s| mode.keeps(s, &current)).count();
+        assert_eq!(
+            (kept(Rerun::None), kept(Rerun::Failed), kept(Rerun::All)),
+            (7, 6, 0)
+        );
+    }
 }

@@ -26,8 +26,9 @@ pub struct Args {
     /// cpu, cuda or auto (CUDA when libtorch sees a GPU).
     #[arg(long, default_value = "auto")]
     device: DeviceChoice,
-    /// Run finished runs again: `failed` ones or `all`.
-    #[arg(long, value_parser = ["failed", "all"])]
+    /// Run finished runs again: `failed` ones, `stale` ones (made by another build: rnnlab
+    /// version, git commit or libtorch) or `all`.
+    #[arg(long, value_parser = ["failed", "stale", "all"])]
     rerun: Option<String>,
     /// Run only shard K of N (1-based), e.g. 2/4. SLURM job arrays and Kubernetes Indexed Jobs
     /// are detected from the environment.
@@ -100,6 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         rerun: match args.rerun.as_deref() {
             Some("failed") => Rerun::Failed,
             Some("all") => Rerun::All,
+            Some("stale") => Rerun::Stale,
             _ => Rerun::None,
         },
         shard,
