@@ -56,10 +56,16 @@ pub fn time_steps(
     warmup: usize,
     repeat: usize,
 ) -> Result<Vec<StepTime>, TrainError> {
-    let task = rnnlab_tasks::try_build(task, 1).map_err(|e| TrainError::Options(e.to_string()))?;
+    let task = rnnlab_tasks::try_build(task, 1).map_err(|source| TrainError::Task {
+        id: "bench".into(),
+        source,
+    })?;
     let vs = nn::VarStore::new(device);
     let net = Model::new(&vs.root(), model, &task.shape(), 1);
-    let mut opt = optim::build(&vs, train).map_err(|e| TrainError::Options(e.to_string()))?;
+    let mut opt = optim::build(&vs, train).map_err(|source| TrainError::Optimizer {
+        id: "bench".into(),
+        source,
+    })?;
     let params = vs.trainable_variables();
     let batch = DeviceBatch::for_training(task.batch(Split::Train, 0, train.batch), device);
     Ok(timed(warmup, repeat, |i, phases, laps| {
@@ -105,7 +111,10 @@ pub fn time_data(
     device: Device,
     repeat: usize,
 ) -> Result<DataTime, TrainError> {
-    let task = rnnlab_tasks::try_build(task, 1).map_err(|e| TrainError::Options(e.to_string()))?;
+    let task = rnnlab_tasks::try_build(task, 1).map_err(|source| TrainError::Task {
+        id: "bench".into(),
+        source,
+    })?;
     let mut out = DataTime::default();
     for i in 0..=repeat {
         let start = Instant::now();

@@ -1,21 +1,32 @@
-use std::path::PathBuf;
-
 use rnnlab_results::ResultsError;
+use rnnlab_tasks::TaskError;
 
 /// Errors of the trainer and the results store, each naming the file or run it concerns.
+/// Display says what failed; the cause comes as `source()` (the CLI prints the chain).
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     /// A results file could not be written or read (the error names it).
     #[error(transparent)]
     Results(#[from] ResultsError),
-    #[error("cannot write {path}")]
-    Write {
-        path: PathBuf,
+    #[error("run {id}: the task cannot be built")]
+    Task {
+        id: String,
         #[source]
-        source: std::io::Error,
+        source: TaskError,
     },
-    #[error("run {id}: {message}")]
-    Run { id: String, message: String },
+    #[error("run {id}: the optimizer cannot be built")]
+    Optimizer {
+        id: String,
+        #[source]
+        source: tch::TchError,
+    },
+    #[error("run {id}: cannot serialise the resolved config")]
+    Config {
+        id: String,
+        #[source]
+        source: serde_yaml::Error,
+    },
+    /// Options of the command (shards, jobs) that cannot be used; the message says why.
     #[error("{0}")]
     Options(String),
 }

@@ -136,7 +136,7 @@ fn execute_one(
     let outcome = catch_unwind(AssertUnwindSafe(|| train_run(run, &ctx)));
     let summary = match outcome {
         Ok(Ok(summary)) => summary,
-        Ok(Err(e)) => failed(store, run, options.device, e.to_string()),
+        Ok(Err(e)) => failed(store, run, options.device, chain(&e)),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()
@@ -152,6 +152,18 @@ fn execute_one(
         summary: Some(summary),
         reused: false,
     }
+}
+
+/// An error and its causes on one line, for summary.json's `error`.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// Records a failed run; what it had written stays as it was.

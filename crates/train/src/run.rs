@@ -102,15 +102,16 @@ impl<'a> Trainer<'a> {
         let began = clock.now();
         let cfg = &run.config;
         ctx.store.begin(run)?;
-        let task = rnnlab_tasks::try_build(&cfg.task, cfg.seed).map_err(|e| TrainError::Run {
-            id: run.id.clone(),
-            message: e.to_string(),
-        })?;
+        let task =
+            rnnlab_tasks::try_build(&cfg.task, cfg.seed).map_err(|source| TrainError::Task {
+                id: run.id.clone(),
+                source,
+            })?;
         let vs = nn::VarStore::new(ctx.device);
         let model = Model::new(&vs.root(), &cfg.model, &task.shape(), cfg.seed);
-        let opt = optim::build(&vs, &cfg.train).map_err(|e| TrainError::Run {
+        let opt = optim::build(&vs, &cfg.train).map_err(|source| TrainError::Optimizer {
             id: run.id.clone(),
-            message: e.to_string(),
+            source,
         })?;
         let params = vs.trainable_variables();
         let valid = eval_set(task.as_ref(), Split::Valid, run, ctx.device);

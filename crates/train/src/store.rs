@@ -55,9 +55,9 @@ impl Store {
         let files = self.run(&run.id);
         create_dir(files.dir())?;
         remove_temporaries(files.dir())?;
-        let yaml = serde_yaml::to_string(&run.config).map_err(|e| TrainError::Run {
+        let yaml = serde_yaml::to_string(&run.config).map_err(|source| TrainError::Config {
             id: run.id.clone(),
-            message: format!("cannot serialise the config: {e}"),
+            source,
         })?;
         write_atomic(&files.config(), yaml.as_bytes())?;
         write_params(&files.params(), &run.params)?;
