@@ -1,4 +1,5 @@
-//! `report:` hints: the report's main metric and which charts to draw.
+//! `report:` hints: the report's main metric, which charts to draw and how the tables count
+//! diverged runs.
 //!
 //! Hints are optional: without them the report chooses charts from the sweep's axes. They are
 //! parsed and checked here (kinds and keys exist, axes are grid axes, metrics are well formed)
@@ -15,6 +16,7 @@ use crate::MetricRef;
 /// ```yaml
 /// report:
 ///   metric: final.recall_accuracy
+///   diverged: worst
 ///   charts: [curves, { kind: versus, x: task.length }, { kind: bars, x: model.layers, series: model.skip }]
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -29,6 +31,35 @@ pub struct ReportHints {
     /// the sweep's axes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charts: Option<Vec<ChartHint>>,
+    /// How the tables count a diverged run that has no value of a metric. Default: `worst`.
+    #[serde(default, skip_serializing_if = "DivergedRule::is_default")]
+    pub diverged: DivergedRule,
+}
+
+/// How a table aggregates a metric over runs when some diverged without a value of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DivergedRule {
+    /// A diverged run counts as the worst value (as claims count it): a variant with one shows
+    /// the median of its runs, diverged counted, instead of a mean.
+    #[default]
+    Worst,
+    /// A diverged run is left out: the mean is over the runs with a value, and the table
+    /// says how many were left out.
+    Exclude,
+}
+
+impl DivergedRule {
+    pub fn is_default(&self) -> bool {
+        *self == DivergedRule::Worst
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DivergedRule::Worst => "worst",
+            DivergedRule::Exclude => "exclude",
+        }
+    }
 }
 
 /// One chart. In YAML a mapping with `kind`, or just the kind's name when it needs no keys
@@ -93,6 +124,8 @@ struct RawHints {
     metric: Option<String>,
     #[serde(default)]
     charts: Option<Vec<Value>>,
+    #[serde(default)]
+    diverged: DivergedRule,
 }
 
 impl TryFrom<RawHints> for ReportHints {
@@ -106,6 +139,7 @@ impl TryFrom<RawHints> for ReportHints {
         Ok(ReportHints {
             metric: raw.metric,
             charts,
+            diverged: raw.diverged,
         })
     }
 }
@@ -289,6 +323,17 @@ mod tests {
             }
         );
         assert_eq!(charts[2], ChartHint::Gradflow {});
+    }
+
+    #[test]
+    fn diverged_is_worst_unless_excluded() {
+        assert_eq!(hints("metric: final.mse").diverged, DivergedRule::Worst);
+        assert_eq!(hints("diverged: exclude").diverged, DivergedRule::Exclude);
+        let e = serde_yaml::from_str::<ReportHints>("diverged: drop").unwrap_err();
+        assert!(e.to_string().contains("worst"), "{e}");
+        // The default is not written back.
+        let text = serde_yaml::to_string(&hints("diverged: worst")).unwrap();
+        assert!(!text.contains("diverged"), "{text}");
     }
 
     #[test]

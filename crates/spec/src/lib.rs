@@ -30,7 +30,7 @@ mod validate;
 pub use check::{Problem, Severity};
 pub use claim::{check_metric, parse_expect, Claim, ClaimTest, Comparison, Relation};
 pub use error::{Rejected, SpecError, SpecWarning};
-pub use hints::{ChartHint, ReportHints};
+pub use hints::{ChartHint, DivergedRule, ReportHints};
 pub use locate::Location;
 pub use metric::{higher_is_better, Direction, Metric, MetricRef, Scalar, TaskMetrics};
 pub use model::{Cell, Init, Merge, ModelConfig, Skip};

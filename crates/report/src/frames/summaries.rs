@@ -14,13 +14,13 @@ pub struct GroupStats {
     pub runs: usize,
     pub solved_rate: f64,
     pub diverged_rate: f64,
-    pub median_steps_to_solve: f64,
     /// One per requested metric, in the order asked.
     pub metrics: Vec<Describe>,
 }
 
 /// Aggregates run summaries per variant: n, mean, sd (and from them the 95% interval) of
-/// each metric, the solved and diverged rates, and the median steps to solve.
+/// each metric's finite values, and the solved and diverged rates. (The tables count every
+/// run through [`crate::aggregate::counting`]; these moments feed the charts and baseline comparisons.)
 pub fn group_stats(results: &Results, metrics: &[String]) -> Result<Vec<GroupStats>, ReportError> {
     let n = results.runs.len();
     let f64_col = |name: &str, f: &dyn Fn(usize) -> Option<f64>| {
@@ -41,9 +41,6 @@ pub fn group_stats(results: &Results, metrics: &[String]) -> Result<Vec<GroupSta
         f64_col("diverged", &|i| {
             crate::load::value(&results.runs[i].summary, "diverged")
         }),
-        f64_col("steps_to_solve", &|i| {
-            crate::load::value(&results.runs[i].summary, "steps_to_solve")
-        }),
     ];
     for (k, m) in metrics.iter().enumerate() {
         columns.push(f64_col(&format!("m{k}"), &|i| {
@@ -55,7 +52,6 @@ pub fn group_stats(results: &Results, metrics: &[String]) -> Result<Vec<GroupSta
         len().cast(DataType::Float64).alias("runs"),
         col("solved").mean().alias("solved_rate"),
         col("diverged").mean().alias("diverged_rate"),
-        col("steps_to_solve").median().alias("median_steps"),
     ];
     for k in 0..metrics.len() {
         let c = format!("m{k}");
@@ -81,12 +77,7 @@ pub fn group_stats(results: &Results, metrics: &[String]) -> Result<Vec<GroupSta
         .and_then(|c| c.cast(&DataType::Float64))
         .and_then(|c| Ok(c.f64()?.iter().collect::<Vec<_>>()))
         .map_err(polars_err(&results.dir))?;
-    let (runs, solved, diverged, median) = (
-        get("runs")?,
-        get("solved_rate")?,
-        get("diverged_rate")?,
-        get("median_steps")?,
-    );
+    let (runs, solved, diverged) = (get("runs")?, get("solved_rate")?, get("diverged_rate")?);
     let mut per_metric = Vec::new();
     for k in 0..metrics.len() {
         per_metric.push((
@@ -101,7 +92,6 @@ pub fn group_stats(results: &Results, metrics: &[String]) -> Result<Vec<GroupSta
             runs: runs[i] as usize,
             solved_rate: solved[i],
             diverged_rate: diverged[i],
-            median_steps_to_solve: median[i],
             metrics: per_metric
                 .iter()
                 .map(|(n, mean, sd)| {

@@ -1,8 +1,9 @@
-//! `final-<metric>`: per-group statistics of one metric over seeds, with the run-status rates.
+//! `final-<metric>`: per-group statistics of one metric over every run, with the runs used and
+//! left out, the solved and diverged counts and the Kaplan-Meier median steps to solve.
 
 use super::{axis_header, axis_levels};
 use crate::aggregate::Aggregates;
-use crate::table::{n4, num, Table};
+use crate::table::{n4, Table};
 
 pub fn metric(agg: &Aggregates, metric: &str) -> Table {
     let mut header = axis_header(agg.results);
@@ -10,29 +11,44 @@ pub fn metric(agg: &Aggregates, metric: &str) -> Table {
     header.extend(
         [
             "n",
+            "runs out",
             "mean",
             "sd",
             "ci95_low",
             "ci95_high",
-            "solved_rate",
-            "diverged_rate",
+            "median",
+            "solved",
+            "diverged",
             "median_steps_to_solve",
         ]
         .map(String::from),
     );
     let mut t = Table::new(header).numeric_from(first);
-    for (group, s) in agg.stats.iter().enumerate() {
-        let d = agg.describe(group, metric);
+    t.numeric[first + 1] = false;
+    let solves = agg.solves();
+    for group in 0..agg.results.groups.len() {
+        let c = agg.counted(group, metric);
+        let s = agg.solving(group);
+        let runs = &agg.results.groups[group].runs;
+        let diverged = runs
+            .iter()
+            .filter(|&&r| agg.results.runs[r].summary.diverged())
+            .count();
         let mut row = axis_levels(agg.results, group);
+        row.extend([c.n(), c.out()]);
+        match c.describe() {
+            Some(d) => row.extend([n4(d.mean), n4(d.sd), n4(d.ci_low()), n4(d.ci_high())]),
+            None => row.extend(std::iter::repeat_n(String::new(), 4)),
+        }
         row.extend([
-            d.n.to_string(),
-            n4(d.mean),
-            n4(d.sd),
-            n4(d.ci_low()),
-            n4(d.ci_high()),
-            n4(s.solved_rate),
-            n4(s.diverged_rate),
-            num(s.median_steps_to_solve, 6),
+            c.median_cell(4),
+            format!("{}/{}", s.solved, s.total),
+            format!("{diverged}/{}", s.total),
+            if solves {
+                s.median_cell()
+            } else {
+                String::new()
+            },
         ]);
         t.push(row);
     }

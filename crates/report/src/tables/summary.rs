@@ -1,5 +1,6 @@
-//! The short table `rnnlab run` prints at the end of a sweep: per group, n, the status counts
-//! in words and the mean ± sd of the main metric.
+//! The short table `rnnlab run` prints at the end of a sweep: per group, the runs used of
+//! all, the status counts in words and the mean ± sd of the main metric (its median, diverged
+//! runs counted worst, when some have no value under `report.diverged: worst`).
 
 use super::{axis_header, axis_levels};
 use crate::aggregate::{Aggregates, STATUSES};
@@ -23,14 +24,17 @@ pub fn summary(agg: &Aggregates) -> Table {
         if counts[STATUSES.len()] > 0 {
             status.push(format!("{} other", counts[STATUSES.len()]));
         }
-        let d = agg.describe(group, &agg.main);
+        let c = agg.counted(group, &agg.main);
         let mut row = axis_levels(results, group);
-        row.push(g.runs.len().to_string());
+        row.push(c.n());
         row.push(status.join(", "));
-        row.push(if d.n >= 2 {
-            format!("{} ± {}", n4(d.mean), n4(d.sd))
-        } else {
-            n4(d.mean)
+        row.push(match c.describe() {
+            Some(d) if d.n >= 2 => format!("{} ± {}", n4(d.mean), n4(d.sd)),
+            Some(d) => n4(d.mean),
+            None => match c.median_cell(4).as_str() {
+                "diverged" => "diverged (median)".into(),
+                m => format!("median {m}"),
+            },
         });
         t.push(row);
     }

@@ -308,3 +308,63 @@ pub fn write_depth(dir: &Path) {
     })
     .unwrap();
 }
+
+/// Every run counts: per cell, four seeds of the adding task with `stop.solved` on the mse.
+/// LSTM: seed 1 solves at step 900, seed 2 diverges (no final mse), seeds 3 and 4 run the
+/// budget unsolved. GRU: seeds 1-3 solve (at 300, 400, 500), seed 4 fails.
+pub const COUNTING: &str = r#"name: every-run-counts
+description: A diverged, an unsolved and a failed run in the tables.
+base:
+  task: { kind: adding, length: 50 }
+  model: { cell: lstm, hidden: 32 }
+  train: { steps: 3000, eval_every: 100 }
+  stop: { solved: { metric: mse, at_most: 0.01 } }
+grid:
+  model.cell: [lstm, gru]
+seeds: [1, 2, 3, 4]
+REPORT"#;
+
+pub fn write_counting(dir: &Path, report: &str) {
+    let sweep = COUNTING.replace("REPORT", report);
+    write_results(dir, &sweep, |run| {
+        let lstm = param(run, "model.cell") == "lstm";
+        let s = seed(run);
+        let mse = 0.005 + 0.01 * s as f64;
+        let mut o = Outcome {
+            status: "completed".into(),
+            steps: 3000,
+            final_metrics: vec![("mse".into(), Some(mse)), ("loss".into(), Some(mse))],
+            params: 1000,
+            wall_s: 10.0 + s as f64,
+            steps_per_s: 100.0,
+            metrics_csv: metrics_csv("mse", 3000, 7, |f| 0.2 - 0.1 * f),
+            ..Outcome::default()
+        };
+        match (lstm, s) {
+            (true, 1) => {
+                o.status = "solved".into();
+                o.steps = 900;
+                o.steps_to_solve = Some(900);
+            }
+            (true, 2) => {
+                o.status = "diverged".into();
+                o.steps = 200;
+                o.final_metrics = vec![("mse".into(), None), ("loss".into(), None)];
+            }
+            (false, 4) => {
+                o.status = "failed".into();
+                o.error = Some("out of memory".into());
+                o.final_metrics = Vec::new();
+            }
+            (false, s) => {
+                o.status = "solved".into();
+                o.steps = 200 + 100 * s;
+                o.steps_to_solve = Some(o.steps);
+            }
+            _ => {}
+        }
+        o.best = o.final_metrics.clone();
+        Some(o)
+    })
+    .unwrap();
+}

@@ -2,11 +2,14 @@
 //! series and the report's sections: the main metric, every group's statistics over its seeds,
 //! and the per-evaluation files (learning curves, breakdown buckets, gradient flow).
 
+pub mod counting;
+
 use crate::frames::{self, Bucket, CurvePoint, GradPoint, GroupStats};
 use crate::load::Results;
 use crate::metric::{column, final_metrics, main_metric};
 use crate::stats::Describe;
 use crate::ReportError;
+use counting::{Counted, Solving};
 
 /// The run statuses the tables count, in column order; any other counts as `other`.
 pub const STATUSES: [&str; 5] = ["completed", "solved", "diverged", "failed", "interrupted"];
@@ -61,6 +64,37 @@ impl<'a> Aggregates<'a> {
             Some(k) => self.stats[group].metrics[k],
             None => Describe::of(&self.results.group_values(group, metric)),
         }
+    }
+
+    /// The summaries of the runs of `group`.
+    fn summaries(&self, group: usize) -> Vec<&crate::load::Summary> {
+        self.results.groups[group]
+            .runs
+            .iter()
+            .map(|&r| &self.results.runs[r].summary)
+            .collect()
+    }
+
+    /// `metric` over every run of `group`, counted by the sweep's `report.diverged` rule.
+    pub fn counted(&self, group: usize, metric: &str) -> Counted {
+        Counted::of(&self.summaries(group), metric, self.results.hints.diverged)
+    }
+
+    /// Steps to solve over the runs of `group` (Kaplan-Meier).
+    pub fn solving(&self, group: usize) -> Solving {
+        Solving::of(&self.summaries(group))
+    }
+
+    /// Whether any run solved (stopped early on `stop.solved`), or the sweep asks for it.
+    pub fn solves(&self) -> bool {
+        self.results
+            .base_value("stop.solved")
+            .is_some_and(|v| !v.is_null())
+            || self
+                .results
+                .runs
+                .iter()
+                .any(|r| r.summary.steps_to_solve.is_some())
     }
 
     /// Runs per status of `runs` ([`STATUSES`] order, then `other`).
