@@ -2,14 +2,17 @@
 //! checks and baseline comparisons. Reads files and spec types only: no libtorch.
 //!
 //! - [`report`]: `report/tables/*.csv`, `report/figures/*.svg|png`, `report/report.md`.
-//! - [`check`]: the sweep's claims, judged (Welch, bootstrap, Hedges' g, Holm).
-//! - [`compare`] / [`save_baseline`]: regressions against a baseline, criterion.rs's rule.
+//! - [`check`]: the sweep's claims, judged by exact tests chosen from the metric (`verdict`),
+//!   Holm-corrected, with the smallest reachable p and n used/total.
+//! - [`compare`] / [`save_baseline`]: regressions against a baseline by exact tests, with
+//!   each row's power (compare/gate.rs).
 //! - [`summary_table`]: the short table `rnnlab run` prints when a sweep ends.
 //!
-//! Optional per-run files the report reads when present (the runner's side of the contract):
-//! `breakdown.csv` with columns `by,bucket,n,accuracy` then one column per baseline scored on
-//! the same buckets (e.g. `last_noun`), and `gradflow.csv` with `step,layer,t,norm` (and
-//! optionally `distance`, the steps between h_t and the loss; default max t - t).
+//! Optional per-run files the report reads when present, with the columns
+//! `rnnlab_results::files` declares: `breakdown.csv` (`by,bucket,n,accuracy`, then one column
+//! per baseline scored on the same buckets, e.g. `last_noun`) and `gradflow.csv`
+//! (`step,layer,direction,t,distance,norm`; files without `direction` or `distance` read as
+//! forward, distance max t - t).
 
 mod aggregate;
 mod charts;
@@ -37,7 +40,7 @@ use std::path::Path;
 
 pub use charts::Figure;
 pub use claims::{CheckOutcome, ClaimResult};
-pub use compare::{CompareOptions, CompareRow, Comparison, Verdict};
+pub use compare::{CompareOptions, CompareRow, Comparison, Test, Verdict};
 pub use env::Environment;
 pub use error::ReportError;
 pub use report::{ReportOptions, ReportSummary};
@@ -81,15 +84,16 @@ pub fn compare(
     Ok(compare::compare_summaries(&cur, &base, options))
 }
 
-/// Writes the committed summary form of `dir` (variant, metric, n, mean, sd) to `file`;
-/// returns the number of rows.
+/// Writes the committed form of `dir` (one line per run: variant, metric, seed, value, build;
+/// docs/results.md "Baselines") to `file`; returns the number of variant × metric rows.
 pub fn save_baseline(dir: &Path, file: &Path) -> Result<usize, ReportError> {
-    let rows = compare::summarize(&Results::load(dir)?);
+    let results = Results::load(dir)?;
+    let rows = compare::summarize(&results).rows.len();
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(ReportError::io(parent))?;
     }
-    rnnlab_results::write_atomic(file, compare::summary_csv(&rows).as_bytes())?;
-    Ok(rows.len())
+    rnnlab_results::write_atomic(file, compare::summary_csv(&results).as_bytes())?;
+    Ok(rows)
 }
 
 /// A short plain-text table of a results folder: one row per variant with its parameters, n,

@@ -44,15 +44,19 @@ pub struct CompareArgs {
         required_unless_present = "save_baseline"
     )]
     pub baseline: Option<PathBuf>,
-    /// Write CURRENT's summary (variant, metric, n, mean, sd) to FILE, the form to commit.
+    /// Write CURRENT's runs (variant, metric, seed, value, build) to FILE, the form to commit.
     #[arg(long, value_name = "FILE")]
     pub save_baseline: Option<PathBuf>,
     /// Relative change below which a difference is noise.
     #[arg(long, default_value_t = 0.02, value_name = "FRACTION")]
     pub noise: f64,
-    /// Significance level of the two-sided Welch test.
+    /// Significance level of the two-sided exact tests.
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
+    /// An underpowered row worse by at least this factor fails anyway (a large change, not a
+    /// test result); 1 turns that off.
+    #[arg(long, default_value_t = 2.0, value_name = "FACTOR")]
+    pub large: f64,
     /// Compare only this metric (repeatable), e.g. final.accuracy; default: all final metrics.
     #[arg(long = "metric", value_name = "METRIC")]
     pub metrics: Vec<String>,
@@ -107,6 +111,7 @@ pub fn run_compare(args: &CompareArgs) -> anyhow::Result<i32> {
     let options = CompareOptions {
         noise: args.noise,
         alpha: args.alpha,
+        large: args.large,
         metrics: args.metrics.clone(),
     };
     let comparison =
