@@ -115,11 +115,13 @@ fn compare_saves_a_baseline_and_flags_a_regression() {
     assert_success(&out);
     let baseline = std::fs::read_to_string(sandbox.path().join("baseline.csv")).unwrap();
     assert!(
-        baseline.starts_with("variant,metric,n,mean,sd\n"),
+        baseline.starts_with("variant,metric,seed,value,build\n"),
         "{baseline}"
     );
     assert!(baseline.contains("variant=lstm,final.mse,4,"), "{baseline}");
+    assert_eq!(baseline.matches("variant=lstm,final.mse,").count(), 4);
 
+    // The same runs: identical, not a test result.
     let out = finish(
         sandbox
             .rnnlab(&["compare", "good", "--baseline", "baseline.csv"])
@@ -129,6 +131,15 @@ fn compare_saves_a_baseline_and_flags_a_regression() {
     assert_success(&out);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("0 regression(s)"), "{stdout}");
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| variant="))
+        .collect();
+    assert_eq!(rows.len(), 4, "{stdout}");
+    assert!(
+        rows.iter().all(|l| l.ends_with("| identical |")),
+        "{stdout}"
+    );
 
     let out = finish(
         sandbox
@@ -146,14 +157,51 @@ fn compare_saves_a_baseline_and_flags_a_regression() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("1 regression(s)"), "{stdout}");
-    let row = |variant: &str| {
+    let row = |stdout: &str, variant: &str| {
         stdout
             .lines()
             .find(|l| l.starts_with(&format!("| variant={variant} | final.mse |")))
             .unwrap_or_else(|| panic!("a row for {variant}:\n{stdout}"))
+            .to_string()
     };
-    assert!(row("lstm").contains("REGRESSED"), "{stdout}");
-    assert!(row("rnn_tanh").contains("no change"), "{stdout}");
+    // 4 shared seeds are too few to pair (2/16 > 0.05): 4 against 4, floor 2/70.
+    let lstm = row(&stdout, "lstm");
+    assert!(lstm.contains("permutation (4 vs 4)"), "{stdout}");
+    assert!(lstm.contains("| 0.0286 | 0.0286 |"), "{stdout}");
+    // Significant and 24x worse; at 4 seeds only changes above about 170% are detectable.
+    assert!(lstm.ends_with("| REGRESSED (underpowered) |"), "{stdout}");
+    assert!(
+        row(&stdout, "rnn_tanh").ends_with("| identical |"),
+        "{stdout}"
+    );
+
+    // An old moment-only baseline still reads: Welch, said so.
+    std::fs::write(
+        sandbox.path().join("old.csv"),
+        "variant,metric,n,mean,sd\nvariant=lstm,final.mse,4,2e-3,1e-4\n\
+         variant=rnn_tanh,final.mse,4,1.7e-1,1e-2\n",
+    )
+    .unwrap();
+    let out = finish(
+        sandbox
+            .rnnlab(&[
+                "compare",
+                "worse",
+                "--baseline",
+                "old.csv",
+                "--metric",
+                "final.mse",
+            ])
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        row(&stdout, "lstm").contains("Welch (moments only)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("note: a side has moments only"), "{stdout}");
 }
 
 #[test]

@@ -19,6 +19,9 @@ pub struct Environment {
     pub cpu: String,
     /// `git rev-parse HEAD` in the results folder, or `unknown`.
     pub commit: String,
+    /// The distinct builds that made the runs (`rnnlab X commit Y libtorch Z`, from
+    /// summary.json); more than one is said in one line.
+    pub builds: Vec<String>,
 }
 
 impl Environment {
@@ -48,15 +51,30 @@ impl Environment {
                 run_cpu
             },
             commit: git_commit(&results.dir),
+            builds: results
+                .runs
+                .iter()
+                .map(|r| r.summary.build().to_string())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
         }
     }
 
     /// Markdown bullet list.
     pub fn markdown(&self) -> String {
-        format!(
+        let mut text = format!(
             "- rnnlab: {}\n- libtorch: {}\n- device: {}\n- CPU: {}\n- git commit: {}\n",
             self.rnnlab, self.libtorch, self.device, self.cpu, self.commit
-        )
+        );
+        if self.builds.len() > 1 {
+            text.push_str(&format!(
+                "- note: the runs come from {} different builds: {}\n",
+                self.builds.len(),
+                self.builds.join("; ")
+            ));
+        }
+        text
     }
 }
 
@@ -87,4 +105,32 @@ pub fn git_commit(dir: &Path) -> String {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_from_several_builds_are_one_line() {
+        let mut env = Environment {
+            rnnlab: "0.1.0".into(),
+            libtorch: "2.13.0".into(),
+            device: "cpu".into(),
+            cpu: "x".into(),
+            commit: "unknown".into(),
+            builds: vec!["rnnlab 0.1.0 commit abc libtorch 2.13.0".into()],
+        };
+        assert!(!env.markdown().contains("note"));
+        env.builds
+            .push("rnnlab 0.1.0 commit def libtorch 2.13.0".into());
+        let md = env.markdown();
+        assert_eq!(
+            md.lines()
+                .filter(|l| l.contains("different builds"))
+                .count(),
+            1,
+            "{md}"
+        );
+    }
 }

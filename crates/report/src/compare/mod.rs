@@ -198,8 +198,11 @@ impl Comparison {
         ])
         .numeric_from(2);
         let show = |d: &Option<Describe>| {
-            d.map(|d| format!("{} ± {} (n={})", n4(d.mean), n4(d.sd), d.n))
-                .unwrap_or_default()
+            d.map(|d| match d.n {
+                0 => "(n=0)".to_string(),
+                n => format!("{} ± {} (n={n})", n4(d.mean), n4(d.sd)),
+            })
+            .unwrap_or_default()
         };
         for r in &self.rows {
             let ci = if r.change_ci.0.is_nan() {

@@ -15,6 +15,7 @@ pub fn env() -> Environment {
         device: "cpu".into(),
         cpu: "test CPU".into(),
         commit: "unknown".into(),
+        builds: vec!["rnnlab 0.1.0 commit unknown libtorch 2.13.0".into()],
     }
 }
 
