@@ -327,3 +327,18 @@ fn another_build_is_one_note() {
         .notes
         .is_empty());
 }
+
+/// 3 against 3 two-sided cannot go below 0.10: however tight the runs (the formula alone
+/// would call ±0.02% detectable), the row is underpowered, never "no change".
+#[test]
+fn a_floor_above_alpha_is_underpowered_however_tight() {
+    let base = [0.500, 0.5001, 0.5002];
+    let cur = [0.5001, 0.5002, 0.5003];
+    let r = one(
+        runs("a", "final.accuracy", &[4, 5, 6], &cur),
+        runs("a", "final.accuracy", &S3, &base),
+    );
+    assert_eq!(r.min_p, 0.1);
+    assert!(r.detectable.is_infinite() && r.underpowered, "{r:?}");
+    assert_eq!(r.verdict, Verdict::Underpowered);
+}
