@@ -206,8 +206,13 @@ fn compare_flags_a_regression_against_a_saved_baseline() {
     }
     let cmp = rnnlab_report::compare(cur.path(), &csv, &Default::default()).unwrap();
     assert_eq!(cmp.regressions(), 1, "{cmp}");
-    let broken = |r: &&rnnlab_report::CompareRow| r.variant.contains("layers=8 model.skip=residual");
-    let row = cmp.rows.iter().find(|r| broken(r) && r.metric == "final.accuracy").unwrap();
+    let broken =
+        |r: &&rnnlab_report::CompareRow| r.variant.contains("layers=8 model.skip=residual");
+    let row = cmp
+        .rows
+        .iter()
+        .find(|r| broken(r) && r.metric == "final.accuracy")
+        .unwrap();
     assert_eq!(row.verdict, Verdict::LargeChange, "{cmp}");
     assert_golden("depth", "compare.md", &cmp.to_string());
     // A folder as the baseline gives the same verdicts as its saved summary.
