@@ -130,3 +130,32 @@ fn curves_say_when_runs_stopped_early() {
     let svg = std::fs::read_to_string(tmp.path().join("report/figures/curves-mse.svg")).unwrap();
     assert!(svg.contains("stopped early"));
 }
+
+/// Charts whose caption promises the task's no-learning baselines draw them: read back from
+/// the SVG's legend, not only that the file parses (the copy task's baselines once shared a
+/// name, so one survived and the chart drew none).
+#[test]
+fn charts_that_promise_baselines_draw_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::write_cells(tmp.path());
+    let summary = rnnlab_report::report(tmp.path(), &ReportOptions::default()).unwrap();
+    let report = std::fs::read_to_string(&summary.report_md).unwrap();
+    let versus: Vec<&Figure> = summary
+        .figures
+        .iter()
+        .filter(|f| f.stem.starts_with("final-recall_accuracy"))
+        .collect();
+    assert!(!versus.is_empty(), "{:?}", summary.figures);
+    assert!(report.contains("dashed: the task's no-learning baselines"));
+    for f in versus {
+        let svg = std::fs::read_to_string(&f.svg).unwrap();
+        // The fixture's baseline on recall accuracy is `chance`; the loss baseline
+        // (`memoryless`) belongs to another metric and must not be drawn here.
+        assert!(
+            svg.contains("baseline: chance"),
+            "{} lacks the baseline",
+            f.svg.display()
+        );
+        assert!(!svg.contains("baseline: memoryless"), "{}", f.svg.display());
+    }
+}
