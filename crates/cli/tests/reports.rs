@@ -140,6 +140,37 @@ fn compare_saves_a_baseline_and_flags_a_regression() {
         rows.iter().all(|l| l.ends_with("| identical |")),
         "{stdout}"
     );
+    // CI's form: identical passes; one value off in its last digits fails, saying how to
+    // refresh the baseline.
+    let strict = [
+        "compare",
+        "good",
+        "--baseline",
+        "baseline.csv",
+        "--expect-identical",
+    ];
+    assert_success(&finish(sandbox.rnnlab(&strict).spawn().unwrap()));
+    let csv = std::fs::read_to_string(sandbox.path().join("baseline.csv")).unwrap();
+    let first = csv
+        .lines()
+        .find(|l| l.starts_with("variant=lstm,final.mse,"))
+        .unwrap();
+    let fields: Vec<&str> = first.split(',').collect();
+    let nudged = format!("{:e}", fields[3].parse::<f64>().unwrap() * (1.0 + 1e-9));
+    let changed = first.replacen(fields[3], &nudged, 1);
+    std::fs::write(
+        sandbox.path().join("baseline.csv"),
+        csv.replacen(first, &changed, 1),
+    )
+    .unwrap();
+    let out = finish(sandbox.rnnlab(&strict).spawn().unwrap());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("computes differently") && stderr.contains("--save-baseline"),
+        "{stderr}"
+    );
+    std::fs::write(sandbox.path().join("baseline.csv"), csv).unwrap();
 
     let out = finish(
         sandbox

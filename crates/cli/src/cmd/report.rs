@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use rnnlab_report::{CompareOptions, ReportOptions};
+use rnnlab_report::{CompareOptions, ReportOptions, Verdict};
 
 /// Tables, charts and report.md for a results folder.
 #[derive(Debug, Clone, Args)]
@@ -57,6 +57,11 @@ pub struct CompareArgs {
     /// test result); 1 turns that off.
     #[arg(long, default_value_t = 2.0, value_name = "FACTOR")]
     pub large: f64,
+    /// Fail unless every row with values on both sides is bit-identical: for CI, whose sweep is
+    /// deterministic, so any other outcome means the baseline came from a build whose
+    /// computation differs and must be refreshed (the message says how).
+    #[arg(long)]
+    pub expect_identical: bool,
     /// Compare only this metric (repeatable), e.g. final.accuracy; default: all final metrics.
     #[arg(long = "metric", value_name = "METRIC")]
     pub metrics: Vec<String>,
@@ -123,5 +128,35 @@ pub fn run_compare(args: &CompareArgs) -> anyhow::Result<i32> {
             )
         })?;
     print!("{comparison}");
-    Ok(if comparison.regressions() > 0 { 1 } else { 0 })
+    if comparison.regressions() > 0 {
+        return Ok(1);
+    }
+    if args.expect_identical {
+        let differing: Vec<String> = comparison
+            .rows
+            .iter()
+            .filter(|r| {
+                !matches!(
+                    r.verdict,
+                    Verdict::Identical | Verdict::Untestable | Verdict::Missing
+                )
+            })
+            .map(|r| format!("{} {}", r.variant, r.metric))
+            .collect();
+        if !differing.is_empty() {
+            eprintln!(
+                "error: {} row(s) differ from the baseline without a regression ({}): the \
+                 baseline {} was made by a build that computes differently. If the change is \
+                 intended, refresh it: scripts/rnnlab run {} --results /tmp/refresh && \
+                 scripts/rnnlab compare /tmp/refresh/<sweep> --save-baseline {}",
+                differing.len(),
+                differing.join(", "),
+                baseline.display(),
+                "experiments/<sweep>.yaml",
+                baseline.display()
+            );
+            return Ok(1);
+        }
+    }
+    Ok(0)
 }
