@@ -144,15 +144,18 @@ pub fn run_compare(args: &CompareArgs) -> anyhow::Result<i32> {
             .map(|r| format!("{} {}", r.variant, r.metric))
             .collect();
         if !differing.is_empty() {
+            let sweep = args
+                .current
+                .file_name()
+                .map_or_else(|| "<sweep>".into(), |n| n.to_string_lossy().into_owned());
             eprintln!(
                 "error: {} row(s) differ from the baseline without a regression ({}): the \
                  baseline {} was made by a build that computes differently. If the change is \
-                 intended, refresh it: scripts/rnnlab run {} --results /tmp/refresh && \
-                 scripts/rnnlab compare /tmp/refresh/<sweep> --save-baseline {}",
+                 intended, refresh it: scripts/rnnlab run experiments/{sweep}.yaml --results \
+                 /tmp/refresh && scripts/rnnlab compare /tmp/refresh/{sweep} --save-baseline {}",
                 differing.len(),
                 differing.join(", "),
                 baseline.display(),
-                "experiments/<sweep>.yaml",
                 baseline.display()
             );
             return Ok(1);

@@ -37,7 +37,7 @@ pub const POWER: f64 = 0.8;
 
 /// The minimum detectable difference (absolute) at level α (two-sided) and [`POWER`].
 pub fn detectable(se: f64, df: f64, alpha: f64) -> f64 {
-    if !(df > 0.0) || !se.is_finite() {
+    if df.is_nan() || df <= 0.0 || !se.is_finite() {
         return f64::INFINITY;
     }
     (t_quantile(1.0 - alpha / 2.0, df) + t_quantile(POWER, df)) * se
@@ -214,7 +214,8 @@ pub fn judge(
 
 fn finish(mut row: CompareRow, options: &CompareOptions, lower_is_better: bool) -> CompareRow {
     let alpha = options.alpha;
-    row.underpowered = row.min_p >= alpha || !(row.detectable <= options.noise);
+    row.underpowered =
+        row.min_p >= alpha || row.detectable.is_nan() || row.detectable > options.noise;
     let worse = if lower_is_better {
         row.change > 0.0
     } else {
