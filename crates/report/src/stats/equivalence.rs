@@ -157,25 +157,31 @@ pub fn shift_interval(
         return None;
     }
     let (n1, n) = (a.len(), a.len() + b.len());
-    let (sum_a, mut in_a) = (a.iter().sum::<f64>(), vec![false; n]);
+    let sum_a = a.iter().sum::<f64>();
     let mut c = Candidates {
         shifts: Vec::new(),
         always: 0,
         exact: true,
         resamples: 0,
     };
+    // Only the split's own members are read (O(n1) per split, no allocation): those from a
+    // are kept, those from b are added.
     c.exact = for_each_split(n, n1, plan, |split| {
         c.resamples += 1;
-        in_a.fill(false);
-        split.iter().for_each(|&i| in_a[i] = true);
-        let kept: f64 = (0..n1).filter(|&i| in_a[i]).map(|i| a[i]).sum();
-        let added: Vec<f64> = (n1..n).filter(|&i| in_a[i]).map(|i| b[i - n1]).collect();
-        if added.is_empty() {
+        let (mut kept, mut added, mut j) = (0.0, 0.0, 0usize);
+        for &i in split {
+            if i < n1 {
+                kept += a[i];
+            } else {
+                added += b[i - n1];
+                j += 1;
+            }
+        }
+        if j == 0 {
             c.always += 1;
         } else {
-            let j = added.len() as f64;
-            c.shifts
-                .push((sum_a - kept) / j - added.iter().sum::<f64>() / j);
+            let j = j as f64;
+            c.shifts.push((sum_a - kept) / j - added / j);
         }
     });
     Some(c.interval(alpha))

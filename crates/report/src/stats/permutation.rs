@@ -61,22 +61,16 @@ pub fn permutation_test(
     }
     let pooled: Vec<f64> = a.iter().chain(b).copied().collect();
     let (n, k) = (pooled.len(), a.len());
-    let difference = |in_a: &[bool]| {
-        let ma = mean((0..n).filter(|&i| in_a[i]).map(|i| pooled[i]));
-        let mb = mean((0..n).filter(|&i| !in_a[i]).map(|i| pooled[i]));
-        ma - mb
-    };
-    let mut in_a = vec![false; n];
-    in_a[..k].fill(true);
-    let observed = difference(&in_a);
-    let tol = tie_tolerance(observed, &pooled);
+    // With n and k fixed, mean(a) - mean(b) = sum(a) (1/k + 1/(n-k)) - total/(n-k) grows with
+    // sum(a), so the splits are ranked by sum(a): the same p-values, O(k) per split instead of
+    // O(n). Ties are judged on the sums, with a tolerance for their rounding (k terms).
+    let observed = mean(a.iter().copied()) - mean(b.iter().copied());
+    let observed_sum: f64 = a.iter().sum();
+    let tol = tie_tolerance(0.0, &pooled) * k as f64;
     let mut tally = Tally::new(true);
     tally.exact = for_each_split(n, k, plan, |split| {
-        in_a.fill(false);
-        for &i in split {
-            in_a[i] = true;
-        }
-        tally.add(difference(&in_a), observed, tol);
+        let sum: f64 = split.iter().map(|&i| pooled[i]).sum();
+        tally.add(sum, observed_sum, tol);
     });
     let min_p = min_p_two_sample(a.len(), b.len(), alternative);
     Some(tally.finish(observed, alternative, min_p))
