@@ -1,0 +1,60 @@
+//! The numbers README.md quotes come from committed files: the CI findings table from
+//! results/ci's report tables, the agreement eval scores from results/agreement-eval/eval/.
+//! When a re-run changes a file and not the README (or the other way round), this fails.
+use std::path::Path;
+
+fn repo(path: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
+/// Rows of a CSV file as field vectors, header first (no quoted commas in these files).
+fn csv(path: &str) -> Vec<Vec<String>> {
+    repo(path)
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect()
+}
+
+fn column(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0].iter().position(|h| h == name).expect(name)
+}
+
+#[test]
+fn the_ci_findings_table_is_the_committed_claims_table() {
+    let readme = repo("README.md");
+    let start = readme
+        .find("| claim | measured (mean over 5 seeds) | p (Holm) |")
+        .expect("README's CI findings table");
+    let quoted: Vec<&str> = readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.trim_end_matches('|').rsplit('|').next().unwrap().trim())
+        .collect();
+    let claims = csv("results/ci/report/tables/claims.csv");
+    let (p, pass) = (column(&claims, "p_holm"), column(&claims, "pass"));
+    let committed: Vec<&str> = claims[1..].iter().map(|r| r[p].as_str()).collect();
+    assert_eq!(quoted, committed, "README's p (Holm) against claims.csv");
+    assert!(claims[1..].iter().all(|r| r[pass] == "true"));
+}
+
+#[test]
+fn the_agreement_eval_scores_are_the_committed_ones() {
+    let readme = repo("README.md");
+    let overall = |model: &str| {
+        let rows = csv(&format!("results/agreement-eval/eval/{model}.csv"));
+        let acc = column(&rows, "accuracy");
+        let row = rows
+            .iter()
+            .find(|r| r[0] == "overall")
+            .expect("overall row");
+        format!("{:.3}", row[acc].parse::<f64>().unwrap())
+    };
+    let number = format!("{} and {}", overall("lstm-number"), overall("gru-number"));
+    let lm = format!("{} and {}", overall("lstm-lm"), overall("gru-lm"));
+    assert!(readme.contains(&number), "README should quote {number}");
+    assert!(readme.contains(&lm), "README should quote {lm}");
+}
