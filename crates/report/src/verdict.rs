@@ -221,11 +221,18 @@ fn ranks(a: &[f64], da: usize, b: &[f64], db: usize, worse_is_up: bool) -> (Vec<
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rnnlab_results::Status;
 
-    fn run(status: Status, mse: Option<f64>, steps: usize, solved_at: Option<usize>) -> Summary {
+    /// A summary with a final MSE, the steps trained and when it solved (tests here and in
+    /// `aggregate::counting`).
+    pub(crate) fn run(
+        status: Status,
+        mse: Option<f64>,
+        steps: usize,
+        solved_at: Option<usize>,
+    ) -> Summary {
         let mut s = Summary::new("x", status);
         if let Some(m) = mse {
             s.final_.insert("mse".into(), m);

@@ -114,18 +114,9 @@ impl Counted {
         };
         let mut v = self.values.clone();
         v.extend(std::iter::repeat_n(worst, self.worst()));
-        if v.is_empty() {
-            return f64::NAN;
-        }
-        v.sort_by(f64::total_cmp);
-        let m = v.len() / 2;
         // With the worst value in the middle the average is that infinity (never ∞ - ∞: both
         // middle values are then at the worst end).
-        if v.len() % 2 == 1 {
-            v[m]
-        } else {
-            0.5 * (v[m - 1] + v[m])
-        }
+        crate::stats::describe::middle(v)
     }
 
     /// [`Counted::median`] as a cell: `diverged` when it is the worst value.
@@ -184,15 +175,7 @@ impl Solving {
 mod tests {
     use super::*;
 
-    fn run(status: Status, mse: Option<f64>, steps: usize, solved_at: Option<usize>) -> Summary {
-        let mut s = Summary::new("x", status);
-        if let Some(m) = mse {
-            s.final_.insert("mse".into(), m);
-        }
-        s.steps = steps;
-        s.steps_to_solve = solved_at;
-        s
-    }
+    use crate::verdict::tests::run;
 
     fn group() -> Vec<Summary> {
         vec![

@@ -72,7 +72,11 @@ pub fn sample_sd(values: &[f64], mean: f64) -> f64 {
 
 /// The median of finite values; NaN when there are none.
 pub fn median(values: &[f64]) -> f64 {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    middle(values.iter().copied().filter(|x| x.is_finite()).collect())
+}
+
+/// The median of `v`, infinities included (a run counted as the worst value); NaN when empty.
+pub(crate) fn middle(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
