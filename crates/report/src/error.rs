@@ -20,6 +20,14 @@ pub enum ReportError {
     #[error("{path}: {message}; the sweep file as run is copied here by `rnnlab run`: fix it or run the sweep again")]
     Sweep { path: PathBuf, message: String },
 
+    /// The sweep file as run does not validate; the spec's error (with its line) is the cause.
+    #[error("{path}: the sweep file as run does not validate; it is copied here by `rnnlab run`: fix it or run the sweep again")]
+    SweepFile {
+        path: PathBuf,
+        #[source]
+        source: rnnlab_spec::SpecError,
+    },
+
     /// A run's file that does not read (the error names it and says what to do).
     #[error(transparent)]
     Results(#[from] rnnlab_results::ResultsError),

@@ -40,7 +40,7 @@ use std::path::Path;
 
 pub use charts::Figure;
 pub use claims::{CheckOutcome, ClaimResult};
-pub use compare::{CompareOptions, CompareRow, Comparison, Test, Verdict};
+pub use compare::{BaselineComparison, CompareOptions, CompareRow, Test, Verdict};
 pub use env::Environment;
 pub use error::ReportError;
 pub use report::{ReportOptions, ReportSummary};
@@ -78,7 +78,7 @@ pub fn compare(
     current: &Path,
     baseline: &Path,
     options: &CompareOptions,
-) -> Result<Comparison, ReportError> {
+) -> Result<BaselineComparison, ReportError> {
     let cur = compare::load_summary(current)?;
     let base = compare::load_summary(baseline)?;
     Ok(compare::compare_summaries(&cur, &base, options))

@@ -123,9 +123,9 @@ impl Results {
             });
         }
         let text = std::fs::read_to_string(&sweep_path).map_err(ReportError::io(&sweep_path))?;
-        let sweep = Sweep::parse(&text, &sweep_path).map_err(|e| ReportError::Sweep {
+        let sweep = Sweep::parse(&text, &sweep_path).map_err(|source| ReportError::SweepFile {
             path: sweep_path.clone(),
-            message: e.to_string(),
+            source,
         })?;
         let hints = sweep.report.clone();
         // The ids the sweep expands to now; None when the spec cannot expand it (then every run

@@ -157,7 +157,7 @@ pub struct CompareRow {
 
 /// The comparison of two summaries.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
+pub struct BaselineComparison {
     pub rows: Vec<CompareRow>,
     pub options: CompareOptions,
     /// One-line remarks: a moment-only baseline, runs or baseline from another build.
@@ -176,7 +176,7 @@ fn pct(x: f64) -> String {
     }
 }
 
-impl Comparison {
+impl BaselineComparison {
     /// Rows that fail the gate: regressions and large changes on underpowered rows.
     pub fn regressions(&self) -> usize {
         self.rows.iter().filter(|r| r.verdict.fails()).count()
@@ -247,7 +247,7 @@ impl Comparison {
     }
 }
 
-impl fmt::Display for Comparison {
+impl fmt::Display for BaselineComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", Markdown.export(&self.table()))?;
         let o = &self.options;
@@ -336,7 +336,7 @@ pub fn compare_summaries(
     current: &Snapshot,
     baseline: &Snapshot,
     options: &CompareOptions,
-) -> Comparison {
+) -> BaselineComparison {
     let wanted = |m: &str| options.metrics.is_empty() || options.metrics.iter().any(|w| w == m);
     type Sides<'a> = (Option<&'a SummaryRow>, Option<&'a SummaryRow>);
     let mut pairs: BTreeMap<(String, String), Sides> = BTreeMap::new();
@@ -351,7 +351,7 @@ pub fn compare_summaries(
         .into_iter()
         .map(|((variant, metric), (base, cur))| gate::judge(variant, metric, base, cur, options))
         .collect();
-    Comparison {
+    BaselineComparison {
         rows,
         options: options.clone(),
         notes: notes(current, baseline),
