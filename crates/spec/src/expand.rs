@@ -6,15 +6,15 @@ use std::collections::HashMap;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::claim::{check_claim, power_warning, task_kinds};
-use crate::hints::check_chart;
+use crate::claim::task_kinds;
+use crate::expectations::{check_claims, check_report};
 use crate::locate::{Target, YamlPath};
 use crate::resolve::Resolved;
 use crate::schema::check_config_path;
 use crate::suggest::{did_you_mean, list};
 use crate::sweep::yaml_scalar;
 use crate::validate::{missing, Diag};
-use crate::{MetricRef, Run, RunConfig, Sweep};
+use crate::{Run, RunConfig, Sweep};
 
 /// Validates `sweep` and returns its runs (meaningless when `diag` recorded errors).
 pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
@@ -368,67 +368,5 @@ fn check_duplicates(
                 run.id
             ),
         );
-    }
-}
-
-fn check_claims(
-    sweep: &Sweep,
-    axes: &[(String, Vec<String>)],
-    runs: &[Run],
-    complete: bool,
-    diag: &mut Diag<'_>,
-) {
-    for (i, claim) in sweep.claims.iter().enumerate() {
-        let at = YamlPath::top("claims").index(i);
-        if sweep.claims[..i].iter().any(|c| c.name == claim.name) {
-            diag.error(
-                &at.key("name"),
-                Target::Value,
-                format!(
-                    "two claims are named `{}`: give each its own name",
-                    claim.name
-                ),
-            );
-        }
-        for (key, message) in check_claim(claim, axes, runs, complete) {
-            let at = if key == "where" {
-                // Point at the offending `where` key when the message names it.
-                claim
-                    .filter_levels()
-                    .iter()
-                    .find(|(k, _)| message.contains(&format!("`{k}`")))
-                    .map(|(k, _)| at.key("where").key(k))
-                    .unwrap_or_else(|| at.key("where"))
-            } else {
-                at.key(key)
-            };
-            diag.error(&at, Target::Value, message);
-        }
-        if complete {
-            if let Some(message) = power_warning(claim, runs, sweep.claims.len()) {
-                diag.warn(&at.key("expect"), Target::Value, message);
-            }
-        }
-    }
-}
-
-/// Report hints: the metric (checked against every task kind of the sweep's runs) and charts.
-fn check_report(
-    sweep: &Sweep,
-    axes: &[(String, Vec<String>)],
-    kinds: &[&str],
-    diag: &mut Diag<'_>,
-) {
-    let report = YamlPath::top("report");
-    if let Some(metric) = sweep.report.metric.as_deref() {
-        if let Err(e) = MetricRef::parse(metric).and_then(|m| m.check_tasks(kinds)) {
-            diag.error(&report.key("metric"), Target::Value, e);
-        }
-    }
-    for (i, chart) in sweep.report.charts.iter().flatten().enumerate() {
-        let at = report.key("charts").index(i);
-        for (key, message) in check_chart(chart, axes, kinds) {
-            diag.error(&at.key(key), Target::Value, message);
-        }
     }
 }

@@ -12,6 +12,7 @@ mod check;
 mod claim;
 mod error;
 mod expand;
+mod expectations;
 mod hints;
 mod locate;
 pub mod metric;
