@@ -172,19 +172,19 @@ fn compare_saves_a_baseline_and_flags_a_regression() {
     );
     std::fs::write(sandbox.path().join("baseline.csv"), csv).unwrap();
 
-    let out = finish(
-        sandbox
-            .rnnlab(&[
-                "compare",
-                "worse",
-                "--baseline",
-                "baseline.csv",
-                "--metric",
-                "final.mse",
-            ])
-            .spawn()
-            .unwrap(),
-    );
+    // `worse` against a baseline file, on final.mse only.
+    let compare_worse = |baseline: &str| {
+        let args = [
+            "compare",
+            "worse",
+            "--baseline",
+            baseline,
+            "--metric",
+            "final.mse",
+        ];
+        finish(sandbox.rnnlab(&args).spawn().unwrap())
+    };
+    let out = compare_worse("baseline.csv");
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("1 regression(s)"), "{stdout}");
@@ -213,19 +213,7 @@ fn compare_saves_a_baseline_and_flags_a_regression() {
          variant=rnn_tanh,final.mse,4,1.7e-1,1e-2\n",
     )
     .unwrap();
-    let out = finish(
-        sandbox
-            .rnnlab(&[
-                "compare",
-                "worse",
-                "--baseline",
-                "old.csv",
-                "--metric",
-                "final.mse",
-            ])
-            .spawn()
-            .unwrap(),
-    );
+    let out = compare_worse("old.csv");
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
