@@ -141,6 +141,16 @@ impl Model {
         )
     }
 
+    /// The state of the generator that draws dropout masks, for a checkpoint.
+    pub fn dropout_state(&self) -> [u64; 4] {
+        self.rng.borrow().state()
+    }
+
+    /// Continues the dropout masks from a checkpoint's [`Model::dropout_state`].
+    pub fn restore_dropout_state(&self, state: [u64; 4]) {
+        *self.rng.borrow_mut() = Rng::from_state(state);
+    }
+
     /// Inverted dropout with a mask drawn from the model's own generator.
     fn drop(&self, t: Tensor) -> Tensor {
         let keep = 1.0 - self.dropout;

@@ -75,8 +75,11 @@ impl RunFiles {
     pub const BREAKDOWN: &'static str = "breakdown.csv";
     pub const GRADFLOW: &'static str = "gradflow.csv";
     pub const MODEL: &'static str = "model.safetensors";
-    /// Every file a run folder may hold, in docs/results.md's order.
-    pub const ALL: [&'static str; 7] = [
+    /// A run in progress's latest checkpoint: its state, naming the tensors file beside it.
+    pub const CHECKPOINT: &'static str = "checkpoint.json";
+    /// Every file a run folder may hold, in docs/results.md's order (the checkpoint's tensors,
+    /// `checkpoint-<step>.safetensors`, are named by `checkpoint.json`).
+    pub const ALL: [&'static str; 8] = [
         Self::CONFIG,
         Self::PARAMS,
         Self::METRICS,
@@ -84,6 +87,7 @@ impl RunFiles {
         Self::BREAKDOWN,
         Self::GRADFLOW,
         Self::MODEL,
+        Self::CHECKPOINT,
     ];
 
     /// The files of a run folder at `dir` (for `rnnlab eval RUN_DIR`).
@@ -129,6 +133,22 @@ impl RunFiles {
 
     pub fn model(&self) -> PathBuf {
         self.dir.join(Self::MODEL)
+    }
+
+    pub fn checkpoint(&self) -> PathBuf {
+        self.dir.join(Self::CHECKPOINT)
+    }
+
+    /// The name of the tensors of the checkpoint taken after `step` updates.
+    pub fn checkpoint_tensors_name(step: usize) -> String {
+        format!("checkpoint-{step}.safetensors")
+    }
+
+    /// Whether `name` is a checkpoint's tensors file (any step).
+    pub fn is_checkpoint_tensors(name: &str) -> bool {
+        name.strip_prefix("checkpoint-")
+            .and_then(|rest| rest.strip_suffix(".safetensors"))
+            .is_some_and(|step| !step.is_empty() && step.bytes().all(|b| b.is_ascii_digit()))
     }
 }
 

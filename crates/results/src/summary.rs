@@ -152,6 +152,9 @@ pub struct Summary {
     /// files written before it was recorded.
     #[serde(default)]
     pub threads: Option<usize>,
+    /// The steps this run resumed from a checkpoint at, in order; empty when it ran in one go.
+    #[serde(default)]
+    pub resumed_from: Vec<usize>,
 }
 
 /// The build that made a run: what must match for two runs' numbers to come from the same
@@ -212,6 +215,7 @@ impl Summary {
             cpu: String::new(),
             commit: None,
             threads: None,
+            resumed_from: Vec::new(),
         }
     }
 

@@ -26,6 +26,8 @@ impl RunConfig {
     /// It depends only on what the run computes, not on the sweep it came from or the order
     /// of keys in the YAML, so it is the same on every machine and changes exactly when the
     /// resolved config does (adding a field to the schema therefore changes every id).
+    /// `train.checkpoint_every` is left out: how often a run saves its state does not change
+    /// its numbers.
     pub fn id(&self) -> String {
         let digest = Sha256::digest(self.canonical_json().as_bytes());
         digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
@@ -34,7 +36,10 @@ impl RunConfig {
     /// The text the run id hashes: compact JSON, object keys sorted by their bytes, numbers
     /// as serde_json writes them (shortest round-trip form, `1.0` for whole floats).
     pub fn canonical_json(&self) -> String {
-        let value = serde_json::to_value(self).expect("a RunConfig is always valid JSON");
+        let mut value = serde_json::to_value(self).expect("a RunConfig is always valid JSON");
+        if let Some(train) = value.get_mut("train").and_then(|t| t.as_object_mut()) {
+            train.remove("checkpoint_every");
+        }
         let mut out = String::new();
         write_sorted(&value, &mut out);
         out
@@ -147,5 +152,7 @@ mod tests {
         assert_ne!(a.id(), c.id());
         c.stop.diverged = crate::Diverged::default();
         assert_eq!(a.id(), c.id());
+        c.train.checkpoint_every = Some(7);
+        assert_eq!(a.id(), c.id(), "checkpoints do not change what a run computes");
     }
 }

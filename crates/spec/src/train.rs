@@ -83,6 +83,20 @@ pub struct TrainConfig {
     pub probe_every: Option<usize>,
     /// Save the trained weights as `model.safetensors` in the run folder. Default false.
     pub save: bool,
+    /// Write a checkpoint (weights, optimizer and generator state, the metric rows so far)
+    /// every this many steps, so that a run cut off (a cluster's time limit, a crash) resumes
+    /// where it was rather than at step 0. Default: at every evaluation (`eval_every`); a
+    /// checkpoint is also written when the run is interrupted. It does not change what the run
+    /// computes, so it is not part of the run id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint_every: Option<usize>,
+}
+
+impl TrainConfig {
+    /// Steps between checkpoints: `checkpoint_every`, else `eval_every`.
+    pub fn checkpoint_interval(&self) -> usize {
+        self.checkpoint_every.unwrap_or(self.eval_every).max(1)
+    }
 }
 
 impl Default for TrainConfig {
@@ -99,6 +113,7 @@ impl Default for TrainConfig {
             clip: Clip::default(),
             probe_every: None,
             save: false,
+            checkpoint_every: None,
         }
     }
 }

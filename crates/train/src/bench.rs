@@ -62,11 +62,8 @@ pub fn time_steps(
     })?;
     let vs = nn::VarStore::new(device);
     let net = Model::new(&vs.root(), model, &task.shape(), 1);
-    let mut opt = optim::build(&vs, train).map_err(|source| TrainError::Optimizer {
-        id: "bench".into(),
-        source,
-    })?;
     let params = vs.trainable_variables();
+    let mut opt = optim::Optimizer::new(&params, train);
     let batch = DeviceBatch::for_training(task.batch(Split::Train, 0, train.batch), device);
     Ok(timed(warmup, repeat, |i, phases, laps| {
         let (_, norm) = step::gradients(&net, &mut opt, &params, &batch, phases, laps);
@@ -146,6 +143,7 @@ pub fn profile_run(
         store,
         stop: &stop,
         observer: &(),
+        resume: false,
     };
     train_run_profiled(run, &ctx, clock)
 }

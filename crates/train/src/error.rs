@@ -14,11 +14,12 @@ pub enum TrainError {
         #[source]
         source: TaskError,
     },
-    #[error("run {id}: the optimizer cannot be built")]
-    Optimizer {
+    /// A checkpoint that cannot be written or does not fit the run (the message says what).
+    #[error("run {id}: checkpoint {}: {reason}", path.display())]
+    Checkpoint {
         id: String,
-        #[source]
-        source: tch::TchError,
+        path: std::path::PathBuf,
+        reason: String,
     },
     #[error("run {id}: cannot serialise the resolved config")]
     Config {

@@ -18,6 +18,8 @@ pub trait Observer: Sync {
     fn run_finished(&self, _run: &Run, _summary: &Summary) {}
     /// A run whose earlier summary is kept, so that progress counts it as done.
     fn run_reused(&self, _run: &Run, _summary: &Summary) {}
+    /// A run continues from its checkpoint after `step` updates.
+    fn resumed(&self, _run: &Run, _step: usize) {}
 }
 
 /// The observer that shows nothing.
@@ -132,6 +134,7 @@ fn execute_one(
         store,
         stop: &options.stop,
         observer,
+        resume: options.rerun != Rerun::All,
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| train_run(run, &ctx)));
     let summary = match outcome {

@@ -6,6 +6,7 @@
 //! ones, isolating failures, and writing everything through the [`Store`]. [`bench`] times
 //! training steps, batch generation and whole runs for `rnnlab bench`.
 pub mod bench;
+mod checkpoint;
 mod clip;
 mod data;
 mod error;
@@ -13,6 +14,7 @@ mod eval;
 mod executor;
 mod metrics;
 mod optim;
+mod resume;
 mod run;
 mod shard;
 mod step;

@@ -14,9 +14,10 @@ use tch::{nn, Device, Tensor};
 use crate::data::DeviceBatch;
 use crate::executor::Observer;
 use crate::metrics::{self, Evaluation};
+use crate::optim::Optimizer;
 use crate::step::{self, Clock, Laps, Profile};
 use crate::summary::{stamped, Status, Summary};
-use crate::{optim, Store, TrainError};
+use crate::{checkpoint, Store, TrainError};
 
 /// What a run needs besides its config: where to compute, where to write, whom to tell, and
 /// the flag that asks it to stop (Ctrl-C).
@@ -25,6 +26,8 @@ pub struct RunContext<'a> {
     pub store: &'a Store,
     pub stop: &'a std::sync::atomic::AtomicBool,
     pub observer: &'a dyn Observer,
+    /// Continue from the run's checkpoint when it has a usable one (false: start at step 0).
+    pub resume: bool,
 }
 
 /// Trains `run` to its end (completed, solved, diverged or interrupted), writing
@@ -53,41 +56,48 @@ pub fn train_run_profiled(
 
 /// Sums over the training steps since the last `train` row of metrics.csv.
 #[derive(Debug, Default)]
-struct Window {
-    loss: f64,
-    norm: f64,
-    clipped: usize,
-    steps: usize,
+pub(crate) struct Window {
+    pub loss: f64,
+    pub norm: f64,
+    pub clipped: usize,
+    pub steps: usize,
 }
 
 /// One run in progress: its model, optimizer and data, and what it has recorded so far.
-struct Trainer<'a> {
-    run: &'a Run,
-    ctx: &'a RunContext<'a>,
+/// (Its checkpoints are written and read in resume.rs.)
+pub(crate) struct Trainer<'a> {
+    pub(crate) run: &'a Run,
+    pub(crate) ctx: &'a RunContext<'a>,
     clock: Clock,
     start: Instant,
+    /// Training seconds of the run's earlier sessions (resumed runs).
+    pub(crate) elapsed_before: f64,
+    /// The steps it resumed from a checkpoint at.
+    pub(crate) resumed_from: Vec<usize>,
+    /// The step of the latest checkpoint written or resumed from.
+    pub(crate) checkpointed: usize,
     task: Box<dyn Task>,
-    vs: nn::VarStore,
-    model: Model,
-    opt: nn::Optimizer,
+    pub(crate) vs: nn::VarStore,
+    pub(crate) model: Model,
+    pub(crate) opt: Optimizer,
     params: Vec<Tensor>,
     /// The fixed validation set, drawn once.
     valid: Vec<DeviceBatch>,
     /// The task's metric columns after `loss`.
     columns: &'static [&'static str],
-    rows: Vec<MetricsRow>,
-    best: BTreeMap<String, f64>,
-    gradflow: Vec<GradflowRow>,
-    window: Window,
+    pub(crate) rows: Vec<MetricsRow>,
+    pub(crate) best: BTreeMap<String, f64>,
+    pub(crate) gradflow: Vec<GradflowRow>,
+    pub(crate) window: Window,
     /// Updates done.
-    done: usize,
-    steps_to_solve: Option<usize>,
+    pub(crate) done: usize,
+    pub(crate) steps_to_solve: Option<usize>,
     /// The validation loss above which an evaluation counts towards divergence
     /// (`stop.diverged` times the task's no-learning loss); `None` when the rule is off or the
     /// task has no loss baseline.
     diverge_above: Option<f64>,
     /// The latest consecutive evaluations whose validation loss was above it: (step, loss).
-    above: Vec<(usize, f64)>,
+    pub(crate) above: Vec<(usize, f64)>,
     /// Why the run diverged, once it has.
     divergence: Option<Divergence>,
     /// How the run ended, once it has.
@@ -109,11 +119,8 @@ impl<'a> Trainer<'a> {
             })?;
         let vs = nn::VarStore::new(ctx.device);
         let model = Model::new(&vs.root(), &cfg.model, &task.shape(), cfg.seed);
-        let opt = optim::build(&vs, &cfg.train).map_err(|source| TrainError::Optimizer {
-            id: run.id.clone(),
-            source,
-        })?;
         let params = vs.trainable_variables();
+        let opt = Optimizer::new(&params, &cfg.train);
         let valid = eval_set(task.as_ref(), Split::Valid, run, ctx.device);
         let columns = &task.metrics()[1..];
         let diverge_above = cfg.stop.diverged.threshold(task.no_learning_loss());
@@ -121,11 +128,14 @@ impl<'a> Trainer<'a> {
             setup: clock.now().saturating_sub(began),
             ..Profile::default()
         };
-        Ok(Self {
+        let mut trainer = Self {
             run,
             ctx,
             clock,
             start,
+            elapsed_before: 0.0,
+            resumed_from: Vec::new(),
+            checkpointed: 0,
             task,
             vs,
             model,
@@ -144,7 +154,16 @@ impl<'a> Trainer<'a> {
             divergence: None,
             status: None,
             profile,
-        })
+        };
+        if ctx.resume {
+            trainer.resume()?;
+        }
+        Ok(trainer)
+    }
+
+    /// Training seconds so far, earlier sessions included.
+    pub(crate) fn elapsed(&self) -> f64 {
+        self.elapsed_before + self.start.elapsed().as_secs_f64()
     }
 
     /// One update (and the evaluation that follows it when due). Sets `status` when the run
@@ -202,6 +221,12 @@ impl<'a> Trainer<'a> {
         w.clipped += usize::from(clipped);
         if self.done % tc.eval_every == 0 || self.done == tc.steps {
             self.evaluate()?;
+        }
+        if self.status.is_none()
+            && self.done % tc.checkpoint_interval() == 0
+            && self.done < tc.steps
+        {
+            self.checkpoint()?;
         }
         Ok(())
     }
@@ -264,7 +289,7 @@ impl<'a> Trainer<'a> {
             metrics: vec![None; self.columns.len()],
             grad_norm: Some(w.norm / steps),
             clip_rate: Some(w.clipped as f64 / steps),
-            elapsed_s: self.start.elapsed().as_secs_f64(),
+            elapsed_s: self.elapsed(),
         });
         let means = evaluate(&self.model, &self.valid, Evaluation::default()).means();
         self.rows.push(self.row("valid", &means));
@@ -309,7 +334,10 @@ impl<'a> Trainer<'a> {
         let (run, store) = (self.run, self.ctx.store);
         let files = store.run(&run.id);
         self.profile.steps = self.done;
-        let wall_s = self.start.elapsed().as_secs_f64();
+        if status == Status::Interrupted && self.done > self.checkpointed {
+            self.checkpoint()?;
+        }
+        let wall_s = self.elapsed();
         let mut final_ = BTreeMap::new();
         if matches!(status, Status::Completed | Status::Solved) {
             let test = eval_set(self.task.as_ref(), Split::Test, run, self.ctx.device);
@@ -334,6 +362,7 @@ impl<'a> Trainer<'a> {
         summary.best = std::mem::take(&mut self.best);
         summary.steps_to_solve = self.steps_to_solve;
         summary.divergence = self.divergence.take();
+        summary.resumed_from = std::mem::take(&mut self.resumed_from);
         summary.params = self.model.parameters();
         summary.wall_s = wall_s;
         summary.steps_per_s = self.done as f64 / wall_s.max(1e-9);
@@ -348,6 +377,12 @@ impl<'a> Trainer<'a> {
             })
             .collect();
         store.write_summary(&summary)?;
+        // After the summary: a run killed in between is finished and keeps a stale checkpoint,
+        // rather than unfinished without one. A finished run's checkpoint has no use (a longer
+        // run is another config, so another id); its weights are model.safetensors.
+        if status != Status::Interrupted {
+            checkpoint::remove(&files)?;
+        }
         self.profile.finish = self.clock.now().saturating_sub(finish_start);
         Ok((summary, self.profile))
     }
@@ -365,7 +400,7 @@ impl<'a> Trainer<'a> {
                 .collect(),
             grad_norm: None,
             clip_rate: None,
-            elapsed_s: self.start.elapsed().as_secs_f64(),
+            elapsed_s: self.elapsed(),
         }
     }
 }

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use rnnlab_models::Model;
 use rnnlab_spec::TrainConfig;
-use tch::{nn, Tensor};
+use tch::Tensor;
 
 use crate::data::DeviceBatch;
-use crate::{clip, metrics, optim};
+use crate::optim::{self, Optimizer};
+use crate::{clip, metrics};
 
 /// Time spent in each phase of the training steps, summed over the steps.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -137,7 +138,7 @@ fn reading_cost(clock: Clock) -> Duration {
 /// clipping; the caller decides whether the step diverged before [`update`].
 pub fn gradients(
     model: &Model,
-    opt: &mut nn::Optimizer,
+    opt: &mut Optimizer,
     params: &[Tensor],
     batch: &DeviceBatch,
     phases: &mut Phases,
@@ -166,7 +167,7 @@ pub fn gradients(
 /// Clips the gradients (given their norm) and applies the update for step `step`. Returns
 /// whether clipping changed the gradient.
 pub fn update(
-    opt: &mut nn::Optimizer,
+    opt: &mut Optimizer,
     params: &[Tensor],
     config: &TrainConfig,
     step: usize,

@@ -1,0 +1,141 @@
+//! A [`Trainer`]'s checkpoints: taking one, and continuing from one (checkpoint.rs owns the
+//! files). Everything the remaining steps read is restored: weights, optimizer state, the
+//! dropout generator, the step, the metric and gradient-flow rows, the best values, the
+//! training window, and the early-stopping and divergence state. Batches need no state: a
+//! task's training batch is a function of the run's seed and the step.
+use std::collections::BTreeMap;
+
+use tch::Tensor;
+
+use crate::checkpoint::{self, Exact, FlowRow, Row, Unusable, WindowState};
+use crate::run::{Trainer, Window};
+use crate::TrainError;
+
+impl Trainer<'_> {
+    /// Writes a checkpoint of the run as it is now.
+    pub(crate) fn checkpoint(&mut self) -> Result<(), TrainError> {
+        let mut state = checkpoint::state(&self.run.id, self.done);
+        let (optimizer_steps, slots) = self.opt.state();
+        state.optimizer_steps = optimizer_steps;
+        state.dropout_rng = self.model.dropout_state();
+        state.elapsed_s = Exact(self.elapsed());
+        state.rows = self.rows.iter().map(Row::of).collect();
+        state.gradflow = self.gradflow.iter().map(FlowRow::of).collect();
+        state.best = self
+            .best
+            .iter()
+            .map(|(k, v)| (k.clone(), Exact(*v)))
+            .collect();
+        let w = &self.window;
+        state.window = WindowState {
+            loss: Exact(w.loss),
+            norm: Exact(w.norm),
+            clipped: w.clipped,
+            steps: w.steps,
+        };
+        state.steps_to_solve = self.steps_to_solve;
+        state.above = self.above.iter().map(|(s, l)| (*s, Exact(*l))).collect();
+        state.resumed_from = self.resumed_from.clone();
+        let mut tensors: Vec<(String, Tensor)> = self
+            .vs
+            .variables()
+            .into_iter()
+            .map(|(name, t)| (format!("model.{name}"), t))
+            .collect();
+        tensors.extend(
+            slots
+                .into_iter()
+                .map(|(i, slot, t)| (format!("optim.{i}.{slot}"), t.shallow_clone())),
+        );
+        tensors.sort_by(|a, b| a.0.cmp(&b.0));
+        checkpoint::write(&self.ctx.store.run(&self.run.id), state, &tensors)?;
+        self.checkpointed = self.done;
+        Ok(())
+    }
+
+    /// Continues from the run's checkpoint, if it has a usable one; otherwise the run starts
+    /// at step 0 (and says why when a checkpoint was there).
+    pub(crate) fn resume(&mut self) -> Result<(), TrainError> {
+        let files = self.ctx.store.run(&self.run.id);
+        let found = checkpoint::read(&files, &self.run.id).and_then(|c| match c {
+            Some((state, tensors)) => self.restore(&state, tensors).map(|()| Some(state)),
+            None => Ok(None),
+        });
+        match found {
+            Ok(Some(state)) => {
+                tracing::info!(run = %self.run.id, step = state.step, "resumed from its checkpoint");
+                self.ctx.observer.resumed(self.run, state.step);
+            }
+            Ok(None) => {}
+            Err(why) => tracing::warn!(
+                run = %self.run.id,
+                "its checkpoint {} is not used ({why}); starting at step 0",
+                files.checkpoint().display()
+            ),
+        }
+        Ok(())
+    }
+
+    /// Puts a checkpoint's state into the trainer. Everything is checked before anything is
+    /// changed, so a checkpoint that does not fit leaves a fresh trainer.
+    fn restore(
+        &mut self,
+        state: &checkpoint::State,
+        mut tensors: BTreeMap<String, Tensor>,
+    ) -> Result<(), Unusable> {
+        let invalid = |what: String| Unusable::Invalid(what);
+        let mut weights = Vec::new();
+        for (name, var) in self.vs.variables() {
+            let t = tensors
+                .remove(&format!("model.{name}"))
+                .ok_or_else(|| invalid(format!("no weights for `{name}`")))?;
+            if t.size() != var.size() || t.kind() != var.kind() {
+                return Err(invalid(format!("`{name}` has another shape or type")));
+            }
+            weights.push((var, t));
+        }
+        let rows = state
+            .rows
+            .iter()
+            .map(|r| {
+                r.to_row()
+                    .ok_or_else(|| invalid(format!("split `{}`", r.split)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if state.step > self.run.config.train.steps {
+            return Err(invalid(format!(
+                "step {} is past the run's end",
+                state.step
+            )));
+        }
+        self.opt
+            .restore(state.optimizer_steps, |i, slot| {
+                tensors.remove(&format!("optim.{i}.{slot}"))
+            })
+            .map_err(invalid)?;
+        tch::no_grad(|| {
+            for (mut var, t) in weights {
+                var.copy_(&t);
+            }
+        });
+        self.model.restore_dropout_state(state.dropout_rng);
+        self.done = state.step;
+        self.checkpointed = state.step;
+        self.elapsed_before = state.elapsed_s.0;
+        self.rows = rows;
+        self.gradflow = state.gradflow.iter().map(FlowRow::to_row).collect();
+        self.best = state.best.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+        let w = &state.window;
+        self.window = Window {
+            loss: w.loss.0,
+            norm: w.norm.0,
+            clipped: w.clipped,
+            steps: w.steps,
+        };
+        self.steps_to_solve = state.steps_to_solve;
+        self.above = state.above.iter().map(|(s, l)| (*s, l.0)).collect();
+        self.resumed_from = state.resumed_from.clone();
+        self.resumed_from.push(state.step);
+        Ok(())
+    }
+}
