@@ -16,6 +16,7 @@ mod describe;
 pub mod metrics;
 pub mod rng;
 mod temporal_order;
+pub mod treebank;
 
 pub use adding::Adding;
 pub use agreement::{
