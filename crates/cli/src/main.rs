@@ -55,6 +55,9 @@ enum Command {
     /// Look at the tasks' data.
     #[command(subcommand)]
     Tasks(cmd::tasks::Command),
+    /// Make test files from real data (agreement pairs from a CoNLL-U treebank).
+    #[command(subcommand)]
+    Data(cmd::data::Command),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         Some(Command::Bench(_)) => cmd::without_torch::refuse("bench"),
         Some(Command::Validate(args)) => cmd::validate::run(args),
         Some(Command::Tasks(command)) => cmd::tasks::run(command),
+        Some(Command::Data(command)) => cmd::data::run(command),
         Some(Command::Report(args)) => cmd::report::run_report(&args).map(exit_code),
         Some(Command::Check(args)) => cmd::report::run_check(&args).map(exit_code),
         Some(Command::Compare(args)) => cmd::report::run_compare(&args).map(exit_code),

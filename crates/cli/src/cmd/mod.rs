@@ -3,6 +3,7 @@
 //! without it, `without_torch` stands in for them.
 #[cfg(feature = "torch")]
 pub mod bench;
+pub mod data;
 #[cfg(feature = "torch")]
 pub mod eval;
 pub mod report;
