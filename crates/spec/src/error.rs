@@ -9,7 +9,7 @@ use crate::locate::Location;
 /// `experiments/x.yaml: base.model.hiden (line 7 column 5): unknown field `hiden` in model; ...`
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
-    #[error("cannot read {path}")]
+    #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,

@@ -52,6 +52,9 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
     if seeds.is_empty() {
         seeds.push(0);
     }
+    if too_many_runs(&variants, &axes, seeds.len(), diag) {
+        return Vec::new();
+    }
     // Whether every grid point resolved: claims can only be checked against complete runs.
     let mut complete = base_ok;
     let variants = if base_ok { variants } else { Vec::new() };
@@ -120,6 +123,49 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
     check_claims(sweep, &axis_levels, &runs, complete, diag);
     check_report(sweep, &axis_levels, &task_kinds(&runs), diag);
     runs
+}
+
+/// Refuses a sweep whose run count (variants × levels of each axis × seeds, before `exclude`)
+/// passes `--max-runs`, counted without expanding anything: expansion resolves and hashes
+/// every run, and 32 million of them took minutes and gigabytes.
+fn too_many_runs(
+    variants: &[Variant],
+    axes: &[(String, Vec<Value>)],
+    seeds: usize,
+    diag: &mut Diag<'_>,
+) -> bool {
+    let mut factors = vec![variants.len().max(1) as u128];
+    factors.extend(axes.iter().map(|(_, v)| v.len() as u128));
+    factors.push(seeds as u128);
+    let runs = factors.iter().fold(1u128, |n, f| n.saturating_mul(*f));
+    let max = diag.limits.max_runs;
+    if runs <= max as u128 {
+        return false;
+    }
+    let mut parts = Vec::new();
+    if variants.len() > 1 {
+        parts.push(format!("{} variants", variants.len()));
+    }
+    parts.extend(
+        axes.iter()
+            .map(|(a, v)| format!("{} levels of {a}", v.len())),
+    );
+    parts.push(format!("{seeds} seeds"));
+    let at = if axes.is_empty() {
+        YamlPath::top("seeds")
+    } else {
+        YamlPath::top("grid")
+    };
+    diag.error(
+        &at,
+        Target::Key,
+        format!(
+            "the sweep has {runs} runs ({}), more than the {max} allowed: split it into several \
+             sweeps, drop levels, or raise the bound with `--max-runs {runs}`",
+            parts.join(" × ")
+        ),
+    );
+    true
 }
 
 /// Where a run came from, to point at the value that makes two runs the same.

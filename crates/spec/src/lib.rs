@@ -10,10 +10,13 @@
 //! the summary scalars, and [`MetricRef`], the parsed form of `final.mse` or `wall_s`.
 mod check;
 mod claim;
+mod duplicates;
 mod error;
+pub mod estimate;
 mod expand;
 mod expectations;
 mod hints;
+mod limits;
 mod locate;
 pub mod metric;
 mod model;
@@ -32,6 +35,7 @@ pub use check::{Problem, Severity};
 pub use claim::{check_metric, parse_expect, Claim, ClaimTest, Comparison, Relation};
 pub use error::{Rejected, SpecError, SpecWarning};
 pub use hints::{ChartHint, DivergedRule, ReportHints};
+pub use limits::Limits;
 pub use locate::Location;
 pub use metric::{higher_is_better, Direction, Metric, MetricRef, Scalar, TaskMetrics};
 pub use model::{Cell, Init, Merge, ModelConfig, Skip};

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
 use crate::validate::{parse_sweep, Diag};
-use crate::{Claim, Rejected, ReportHints, Run, SpecError, SpecWarning};
+use crate::{Claim, Limits, Rejected, ReportHints, Run, SpecError, SpecWarning};
 
 /// A sweep as written in YAML: a base run, the axes to vary, the seeds, and the claims.
 /// `docs/sweeps.md` documents every field.
@@ -56,8 +56,14 @@ impl Sweep {
     /// On failure, every error found (each with file, YAML path, `line:column` and what to
     /// do) and the warnings.
     pub fn load_and_expand(path: &Path) -> Result<Expanded, Rejected> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Sweep::parse_and_expand(&text, path),
+        Sweep::load_and_expand_with(path, &Limits::default())
+    }
+
+    /// [`Sweep::load_and_expand`] within `limits` (`--max-runs`). The file is read only up to
+    /// one byte past `limits.max_bytes`, so a huge file (or `/dev/zero`) costs nothing.
+    pub fn load_and_expand_with(path: &Path, limits: &Limits) -> Result<Expanded, Rejected> {
+        match read_bounded(path, limits.max_bytes) {
+            Ok(text) => Sweep::parse_and_expand_with(&text, path, limits),
             Err(source) => Err(Rejected {
                 errors: vec![SpecError::Read {
                     path: path.to_owned(),
@@ -70,7 +76,16 @@ impl Sweep {
 
     /// [`Sweep::load_and_expand`] on text; `path` names the file in messages.
     pub fn parse_and_expand(text: &str, path: &Path) -> Result<Expanded, Rejected> {
-        let mut diag = Diag::new(path, Some(text));
+        Sweep::parse_and_expand_with(text, path, &Limits::default())
+    }
+
+    /// [`Sweep::parse_and_expand`] within `limits`.
+    pub fn parse_and_expand_with(
+        text: &str,
+        path: &Path,
+        limits: &Limits,
+    ) -> Result<Expanded, Rejected> {
+        let mut diag = Diag::new(path, Some(text)).with_limits(*limits);
         let sweep = parse_sweep(text, &mut diag);
         let runs = match &sweep {
             Some(sweep) => crate::expand::expand(sweep, &mut diag),
@@ -136,17 +151,27 @@ impl Sweep {
 }
 
 fn finish(sweep: Option<Sweep>, runs: Vec<Run>, diag: Diag<'_>) -> Result<Expanded, Rejected> {
+    let (errors, warnings) = diag.into_errors();
     match sweep {
-        Some(sweep) if diag.errors.is_empty() => Ok(Expanded {
+        Some(sweep) if errors.is_empty() => Ok(Expanded {
             sweep,
             runs,
-            warnings: diag.warnings,
+            warnings,
         }),
-        _ => Err(Rejected {
-            errors: diag.errors,
-            warnings: diag.warnings,
-        }),
+        _ => Err(Rejected { errors, warnings }),
     }
+}
+
+/// The file's text, reading at most `max + 1` bytes: enough for the size check to refuse a
+/// larger file without holding it.
+fn read_bounded(path: &Path, max: usize) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))
 }
 
 fn first(rejected: Rejected) -> SpecError {

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
 use crate::hints::check_chart_yaml;
+use crate::limits::{screen, Limits};
 use crate::locate::{locate, parse_at, Location, Target, YamlPath};
 use crate::schema::fields_of;
 use crate::suggest::{closest, list};
@@ -27,7 +28,15 @@ pub(crate) struct Diag<'t> {
     /// Errors raised so far, counting repeats that were deduplicated: lets a caller tell
     /// whether its own step found anything.
     pub(crate) raised: usize,
+    /// Errors past [`MAX_ERRORS`], counted but neither located nor kept.
+    pub(crate) unshown: usize,
+    pub(crate) limits: Limits,
 }
+
+/// Most errors reported for one file. Locating an error re-reads the text, so a file with
+/// thousands of bad values would otherwise take minutes to reject; the first few say what to
+/// fix, and the rest are counted.
+pub(crate) const MAX_ERRORS: usize = 30;
 
 impl<'t> Diag<'t> {
     pub(crate) fn new(file: &Path, text: Option<&'t str>) -> Self {
@@ -38,7 +47,39 @@ impl<'t> Diag<'t> {
             warnings: Vec::new(),
             seen: HashSet::new(),
             raised: 0,
+            unshown: 0,
+            limits: Limits::default(),
         }
+    }
+
+    pub(crate) fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// True (and the error counted) when the report is full.
+    fn full(&mut self) -> bool {
+        if self.errors.len() < MAX_ERRORS {
+            return false;
+        }
+        self.unshown += 1;
+        true
+    }
+
+    /// The errors, with a last one that counts those not shown.
+    pub(crate) fn into_errors(mut self) -> (Vec<SpecError>, Vec<SpecWarning>) {
+        if self.unshown > 0 {
+            self.errors.push(SpecError::Invalid {
+                path: self.file.clone(),
+                at: "(top level)".into(),
+                location: None,
+                message: format!(
+                    "{} more errors not shown (at most {MAX_ERRORS} are); fix these and validate again",
+                    self.unshown
+                ),
+            });
+        }
+        (self.errors, self.warnings)
     }
 
     fn locate(&self, at: &YamlPath, target: Target) -> Option<Location> {
@@ -50,7 +91,7 @@ impl<'t> Diag<'t> {
     pub(crate) fn error(&mut self, at: &YamlPath, target: Target, message: impl Into<String>) {
         let message = message.into();
         self.raised += 1;
-        if !self.seen.insert((true, at.to_string(), message.clone())) {
+        if !self.seen.insert((true, at.to_string(), message.clone())) || self.full() {
             return;
         }
         self.errors.push(SpecError::Invalid {
@@ -98,7 +139,7 @@ impl<'t> Diag<'t> {
             format!("{message}; {hint}")
         };
         self.raised += 1;
-        if self.seen.insert((true, place.clone(), message.clone())) {
+        if self.seen.insert((true, place.clone(), message.clone())) && !self.full() {
             self.errors.push(SpecError::Invalid {
                 path: self.file.clone(),
                 at: place,
@@ -174,13 +215,39 @@ pub(crate) fn missing(key: &str) -> String {
 /// do not parse are left at their defaults so that the remaining checks still run; the caller
 /// must not use the result when errors were recorded.
 pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
+    if let Err(refusal) = screen(text, &diag.limits) {
+        let at = refusal
+            .location
+            .map(|l| format!(" at {l}"))
+            .unwrap_or_default();
+        diag.errors.push(SpecError::Yaml {
+            path: diag.file.clone(),
+            location: refusal.location,
+            message: format!("{}{at}", refusal.message),
+        });
+        return None;
+    }
     let doc: Value = match serde_yaml::from_str(text) {
         Ok(doc) => doc,
         Err(e) => {
-            diag.errors.push(SpecError::Yaml {
-                path: diag.file.clone(),
-                location: Location::of(&e),
-                message: format!("not valid YAML: {e}"),
+            diag.errors.push(match crate::duplicates::find(text) {
+                Some(d) => SpecError::Invalid {
+                    path: diag.file.clone(),
+                    at: d.path.to_string(),
+                    location: d.location,
+                    message: format!(
+                        "this key is written twice in the same mapping{}; keep one (YAML \
+                         does not merge them, and which would win is not defined)",
+                        d.first
+                            .map(|l| format!(" (first at {l})"))
+                            .unwrap_or_default()
+                    ),
+                },
+                None => SpecError::Yaml {
+                    path: diag.file.clone(),
+                    location: Location::of(&e),
+                    message: format!("not valid YAML: {e}"),
+                },
             });
             return None;
         }

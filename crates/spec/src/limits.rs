@@ -1,0 +1,349 @@
+//! Bounds that keep validation fast and small on any input, checked before the YAML is turned
+//! into values: a sweep file is a few kilobytes written by a person, so a file far outside
+//! that (megabytes, brackets nested thousands deep, aliases that expand a billion times) is a
+//! mistake or an attack and is refused with a located message instead of being parsed.
+//!
+//! Why each bound is needed (measured on serde_norway 0.9.42, the YAML parser here):
+//! * **Flow nesting.** libyaml re-scans its stack of possible simple keys, one entry per open
+//!   `[` or `{`, at every token, so a flow collection nested n deep costs O(n²) before any
+//!   limit of the deserialiser applies: 100,000 `[` took 20 s, `{a: ` 35 s. [`screen`] counts
+//!   brackets in the text first ([`flow_depth`]), which is linear.
+//! * **Aliases.** serde_norway refuses more than 100 alias jumps per event, which stops the
+//!   classic billion laughs, but not one big anchor replayed a few hundred times: 8³ aliases to
+//!   a list of 100,000 numbers built a 4 GB value in 7.5 s. [`screen`] walks the document
+//!   without building it, counting values with aliases expanded, and stops at
+//!   [`Limits::max_nodes`].
+//! * **Size.** Every located error re-reads the text (see `locate.rs`), so the text is bounded.
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::Deserializer;
+
+use crate::locate::Location;
+
+/// The bounds validation enforces. [`Default`] is what `rnnlab validate` and `rnnlab run` use
+/// unless told otherwise (`--max-runs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most runs a sweep may expand to, counted before expanding (variants × grid levels ×
+    /// seeds, before `exclude`). Default 100,000: a day of 1-second runs on 2 cores, and what
+    /// the report was measured at (docs/benchmarks.md).
+    pub max_runs: usize,
+    /// Largest sweep file, in bytes. Default 256 KiB, a hundred times the largest committed
+    /// sweep.
+    pub max_bytes: usize,
+    /// Deepest nesting of mappings and lists. Default 32; the schema needs 5
+    /// (`grid.task[0].kind` inside the document).
+    pub max_depth: usize,
+    /// Most values (scalars, lists, mappings) in the document with aliases expanded. Default
+    /// 200,000: a 256 KiB file of short numbers has about 130,000.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_runs: 100_000,
+            max_bytes: 256 * 1024,
+            max_depth: 32,
+            max_nodes: 200_000,
+        }
+    }
+}
+
+/// Why a text was refused before parsing, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+/// Checks size, flow nesting, and (by walking the parsed events without building values) depth
+/// and expanded size. Time is linear in the text and bounded by `max_nodes`; nothing is kept.
+pub(crate) fn screen(text: &str, limits: &Limits) -> Result<(), Refusal> {
+    if text.len() > limits.max_bytes {
+        return Err(Refusal {
+            location: None,
+            message: format!(
+                "the file is {} bytes, more than the {} a sweep file may have; a sweep is a few \
+                 kilobytes: list levels in `grid` instead of writing runs out, or split the sweep",
+                text.len(),
+                limits.max_bytes
+            ),
+        });
+    }
+    if let Some((location, depth)) = flow_depth(text, limits.max_depth) {
+        return Err(Refusal {
+            location: Some(location),
+            message: format!(
+                "brackets nested {depth} deep, more than the {} allowed (a sweep needs about 5); \
+                 close the open `[` and `{{`",
+                limits.max_depth
+            ),
+        });
+    }
+    let mut count = Count {
+        nodes: 0,
+        limits: *limits,
+    };
+    let walk = Walk {
+        depth: 0,
+        count: &mut count,
+    };
+    match walk.deserialize(serde_yaml::Deserializer::from_str(text)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let location = Location::of(&e);
+            let mut message = e.to_string();
+            if let Some(l) = location {
+                if let Some(stripped) = message.strip_suffix(&format!(" at {l}")) {
+                    message = stripped.to_owned();
+                }
+            }
+            Err(Refusal {
+                location,
+                message: format!("not valid YAML: {message}"),
+            })
+        }
+    }
+}
+
+/// The first place where `[`/`{` nesting passes `max`, and that depth; `None` when it never
+/// does. Errs on the side of counting too deep, never too shallow: every opening bracket outside
+/// a comment counts, while a closing one counts only outside quotes and comments, and a quote
+/// is taken to open anywhere a YAML quoted scalar could start (anywhere but straight after a
+/// letter or digit). A false "too deep" needs 32 unclosed brackets in strings.
+pub(crate) fn flow_depth(text: &str, max: usize) -> Option<(Location, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            (line, column, comment) = (line + 1, 0, false);
+            previous = c;
+            continue;
+        }
+        if comment {
+            continue;
+        }
+        match (quote, c) {
+            (Some('"'), '\\') => {
+                // An escape: the next character (an escaped quote, say) cannot close.
+                if chars.next_if(|&n| n != '\n').is_some() {
+                    column += 1;
+                }
+            }
+            (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+                column += 1;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), '[' | '{') | (None, '[' | '{') => {
+                depth += 1;
+                if depth > max {
+                    return Some((Location { line, column }, depth));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '#') if previous.is_whitespace() => comment = true,
+            (None, '\'' | '"') if !previous.is_alphanumeric() => quote = Some(c),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+struct Count {
+    nodes: usize,
+    limits: Limits,
+}
+
+/// Visits every value once (aliases expanded, as serde_norway replays them), keeping nothing.
+struct Walk<'c> {
+    depth: usize,
+    count: &'c mut Count,
+}
+
+impl Walk<'_> {
+    fn enter<E: de::Error>(&mut self) -> Result<(), E> {
+        self.count.nodes += 1;
+        if self.count.nodes > self.count.limits.max_nodes {
+            return Err(E::custom(format_args!(
+                "more than {} values once aliases (`*name`) are expanded; a sweep has a few \
+                 hundred: remove the repeated aliases",
+                self.count.limits.max_nodes
+            )));
+        }
+        Ok(())
+    }
+
+    fn child(&mut self) -> Walk<'_> {
+        Walk {
+            depth: self.depth + 1,
+            count: self.count,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        self.nest()?;
+        while map.next_key_seed(self.child())?.is_some() {
+            map.next_value_seed(self.child())?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        self.nest()?;
+        while seq.next_element_seed(self.child())?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(mut self, data: A) -> Result<(), A::Error> {
+        // A tagged value (`!tag x`): the tag, then the value under it.
+        use de::VariantAccess;
+        self.enter()?;
+        let (_, variant) = data.variant::<de::IgnoredAny>()?;
+        variant.newtype_variant_seed(self.child())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(mut self, _: bool) -> Result<(), E> {
+        self.enter()
+    }
+    fn visit_i64<E: de::Error>(mut self, _: i64) -> Result<(), E> {
+        self.enter()
+    }
+    fn visit_i128<E: de::Error>(mut self, _: i128) -> Result<(), E> {
+        self.enter()
+    }
+    fn visit_u64<E: de::Error>(mut self, _: u64) -> Result<(), E> {
+        self.enter()
+    }
+    fn visit_u128<E: de::Error>(mut self, _: u128) -> Result<(), E> {
+        self.enter()
+    }
+    fn visit_f64<E: de::Error>(mut self, _: f64) -> Result<(), E> {
+        self.enter()
+    }
+    fn visit_str<E: de::Error>(mut self, _: &str) -> Result<(), E> {
+        self.enter()
+    }
+    fn visit_unit<E: de::Error>(mut self) -> Result<(), E> {
+        self.enter()
+    }
+    fn visit_none<E: de::Error>(mut self) -> Result<(), E> {
+        self.enter()
+    }
+}
+
+impl Walk<'_> {
+    /// Counts a mapping or list and refuses it when it is one level too deep.
+    fn nest<E: de::Error>(&mut self) -> Result<(), E> {
+        self.enter()?;
+        if self.depth >= self.count.limits.max_depth {
+            return Err(E::custom(format_args!(
+                "nested more than {} levels deep (a sweep needs about 5); flatten this value",
+                self.count.limits.max_depth
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(text: &str) -> Refusal {
+        screen(text, &Limits::default()).expect_err("refused")
+    }
+
+    #[test]
+    fn ordinary_sweeps_pass() {
+        let text = "name: a # it's a comment ]]]\ndescription: don't [ stop\nbase:\n  task: { kind: copy, length: 10 }\ngrid:\n  task: [{ kind: adding }, { kind: copy }]\n";
+        assert_eq!(screen(text, &Limits::default()), Ok(()));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_where_it_passes_the_bound() {
+        let text = format!("name: a\nbase: {}{}\n", "[".repeat(40), "]".repeat(40));
+        let r = refused(&text);
+        assert_eq!(
+            r.location,
+            Some(Location {
+                line: 2,
+                column: 39
+            })
+        );
+        assert!(r.message.contains("nested 33 deep"), "{}", r.message);
+    }
+
+    #[test]
+    fn closing_brackets_inside_quotes_do_not_hide_depth() {
+        // Real depth grows by one per `[ "]"`; a count that took the quoted `]` would stay at 1.
+        let text = format!("base: {}\n", "[ \"]\", 'x]' ".repeat(40));
+        assert!(flow_depth(&text, 32).is_some());
+        // The same with the quotes' contents written as escapes and doubled quotes.
+        let text = format!("base: {}\n", "[ \"a\\\"]\", 'it''s]', ".repeat(40));
+        assert!(flow_depth(&text, 32).is_some());
+    }
+
+    #[test]
+    fn closed_brackets_in_many_lines_stay_shallow() {
+        let text = "  - { a: [1, 2], b: 'x' }\n".repeat(1000);
+        assert_eq!(flow_depth(&text, 32), None);
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused_with_its_position() {
+        let text = format!("name: a\nbase:\n  {}x\n", "- ".repeat(40));
+        let r = refused(&text);
+        assert!(r.message.contains("nested more than 32"), "{}", r.message);
+        assert_eq!(r.location.map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn aliases_that_expand_past_the_budget_are_refused() {
+        let big = vec!["1"; 1000].join(",");
+        let refs = vec!["*a"; 300].join(",");
+        let text = format!("name: x\na: &a [{big}]\nb: [{refs}]\n");
+        let r = refused(&text);
+        assert!(
+            r.message.contains("more than 200000 values"),
+            "{}",
+            r.message
+        );
+        // Fewer repeats fit.
+        let refs = vec!["*a"; 100].join(",");
+        let text = format!("name: x\na: &a [{big}]\nb: [{refs}]\n");
+        assert_eq!(screen(&text, &Limits::default()), Ok(()));
+    }
+
+    #[test]
+    fn large_files_are_refused_before_parsing() {
+        let text = format!("name: a\ndescription: {}\n", "x".repeat(300_000));
+        assert!(refused(&text).message.contains("bytes, more than"));
+    }
+}
