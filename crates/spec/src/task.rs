@@ -151,6 +151,15 @@ pub enum AgreementForm {
 /// The intervener constructions an agreement sentence may use (Marvin & Linzen 2018).
 pub const AGREEMENT_CONSTRUCTIONS: [&str; 3] = ["pp", "subject_rc", "object_rc"];
 
+/// Where an agreement sentence sets its agreeing clause (see [`AgreementConfig::frames`]).
+pub const AGREEMENT_FRAMES: [&str; 5] = [
+    "main",
+    "complement",
+    "coordination",
+    "within_object_rc",
+    "fronted_pp",
+];
+
 /// Largest number of modifiers between subject and verb that the generator accepts.
 pub const AGREEMENT_MAX_MODIFIERS: usize = 8;
 
@@ -201,6 +210,14 @@ pub struct AgreementConfig {
     pub test_min_distance: Option<usize>,
     /// `max_distance` of test sentences. Default: `max_distance`.
     pub test_max_distance: Option<usize>,
+    /// The frames the agreeing clause (subject, modifiers, adverbs) is set in, one drawn
+    /// uniformly per sentence: `main` (the clause is the sentence, its subject the first
+    /// noun), `complement` ("the N knows that" + clause), `coordination` (clause + "V and":
+    /// the second verb), `within_object_rc` ("the N (that)" + clause: the relative clause's
+    /// own verb), `fronted_pp` ("near the N" + clause). Default: unset, `main` only; left out
+    /// of the run id while unset, so it kept every existing id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frames: Option<Vec<String>>,
 }
 
 impl Default for AgreementConfig {
@@ -219,6 +236,7 @@ impl Default for AgreementConfig {
             test_max_fillers: None,
             test_min_distance: None,
             test_max_distance: None,
+            frames: None,
         }
     }
 }
@@ -279,6 +297,16 @@ impl AgreementConfig {
             if self.constructions[..i].contains(c) {
                 return Err(format!("constructions: `{c}` named twice"));
             }
+        }
+        let frames = self.frames.as_deref().unwrap_or_default();
+        let unknown = |(i, f): (usize, &String)| {
+            !AGREEMENT_FRAMES.contains(&f.as_str()) || frames[..i].contains(f)
+        };
+        if self.frames.is_some() && frames.is_empty() || frames.iter().enumerate().any(unknown) {
+            let all = AGREEMENT_FRAMES.join(", ");
+            return Err(format!(
+                "frames: {frames:?}; name one or more of {all}, each once"
+            ));
         }
         let only_object_rc = self.constructions.iter().all(|c| c == "object_rc");
         for (prefix, l) in [("", self.train_limits()), ("test_", self.test_limits())] {
@@ -374,6 +402,26 @@ mod tests {
             c.constructions = vec!["object_rc".into()];
         })
         .starts_with("max_modifiers"));
+        assert!(agreement(|c| c.frames = Some(vec!["cleft".into()])).starts_with("frames"));
+        assert!(agreement(|c| c.frames = Some(vec![])).starts_with("frames"));
+        assert!(
+            agreement(|c| c.frames = Some(vec!["main".into(), "main".into()]))
+                .starts_with("frames")
+        );
+    }
+
+    #[test]
+    fn unset_frames_stay_out_of_the_serialised_config() {
+        let plain = serde_json::to_value(AgreementConfig::default()).unwrap();
+        assert!(plain.get("frames").is_none(), "{plain}");
+        let mix = AgreementConfig {
+            frames: Some(vec!["complement".into()]),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(mix).unwrap()["frames"][0],
+            "complement"
+        );
     }
 
     #[test]

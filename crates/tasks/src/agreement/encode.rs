@@ -107,7 +107,8 @@ impl Agreement {
     /// verb scored by forced choice at the sentence's last real step. Metadata the line does not give
     /// (attractors, distance, construction, interveners) is read off the words by the
     /// grammar's parser when the prefix is one of the generator's sentences; `last_noun` is
-    /// the number of the prefix's last noun.
+    /// the number of the prefix's last noun (and, for a task with frames, `first_noun` its
+    /// first's, `frame` the parser's).
     ///
     /// # Panics
     /// On a word outside the vocabulary or a line of the other kind.
@@ -156,8 +157,17 @@ impl Agreement {
         if let Some(n) = last_noun {
             m.insert("last_noun", n.name().into());
         }
+        if self.framed {
+            let first_noun = item.prefix.iter().find_map(|w| number_of(&NOUNS, w));
+            if let Some(n) = first_noun {
+                m.insert("first_noun", n.name().into());
+            }
+        }
         let words: Vec<&str> = item.prefix.iter().map(String::as_str).collect();
-        if let Ok(r) = read(&words, false) {
+        if let Ok(r) = read(&words) {
+            if self.framed {
+                m.insert("frame", r.frame.into());
+            }
             m.insert("attractors", r.attractors.to_string());
             m.insert("distance", r.distance.to_string());
             m.insert("modifiers", r.modifiers.to_string());
@@ -186,7 +196,9 @@ mod tests {
     use super::*;
     use crate::{Inputs, Split, Targets, Task};
 
-    const KEYS: [&str; 7] = [
+    const KEYS: [&str; 9] = [
+        "frame",
+        "first_noun",
         "subject",
         "last_noun",
         "attractors",
@@ -197,13 +209,26 @@ mod tests {
     ];
 
     fn task(form: AgreementForm) -> Agreement {
-        let config = AgreementConfig {
-            form,
-            max_attractors: 3,
-            max_modifiers: 3,
-            ..Default::default()
-        };
-        Agreement::new(config, 5).unwrap()
+        tasks(form).remove(0)
+    }
+
+    /// Today's grammar, and every frame.
+    fn tasks(form: AgreementForm) -> Vec<Agreement> {
+        let frames = super::super::frame::Frame::ALL
+            .map(|f| f.name().to_string())
+            .to_vec();
+        [None, Some(frames)]
+            .map(|frames| {
+                let config = AgreementConfig {
+                    form,
+                    max_attractors: 3,
+                    max_modifiers: 3,
+                    frames,
+                    ..Default::default()
+                };
+                Agreement::new(config, 5).unwrap()
+            })
+            .into()
     }
 
     /// Example `b`'s tokens, without its padding.
@@ -231,74 +256,76 @@ mod tests {
 
     #[test]
     fn number_form_reencodes_the_generators_own_test_batches_exactly() {
-        let t = task(AgreementForm::Number);
-        let batch = t.batch(Split::Test, 0, 24);
-        let Targets::LastClass { classes, .. } = &batch.targets else {
-            panic!("classes")
-        };
-        let items: Vec<FileItem> = (0..batch.size)
-            .map(|b| {
-                let prefix = row(&batch, b).iter().filter(|&&i| i > 1);
-                let prefix = prefix.map(|&i| word(&t, i)).collect();
-                item(
-                    b + 1,
-                    prefix,
-                    Answer::Number {
-                        plural: classes[b] == 1,
-                    },
-                )
-            })
-            .collect();
-        let ours = t.encode(&items);
-        assert_eq!((ours.steps, &ours.inputs), (batch.steps, &batch.inputs));
-        assert_eq!(
-            (&ours.targets, &ours.lengths),
-            (&batch.targets, &batch.lengths)
-        );
-        for (a, b) in ours.meta.iter().zip(&batch.meta) {
-            for k in KEYS.iter().chain(&["verb_step"]) {
-                assert_eq!(a.get(k), b.get(k), "{k}");
+        for t in tasks(AgreementForm::Number) {
+            let batch = t.batch(Split::Test, 0, 24);
+            let Targets::LastClass { classes, .. } = &batch.targets else {
+                panic!("classes")
+            };
+            let items: Vec<FileItem> = (0..batch.size)
+                .map(|b| {
+                    let prefix = row(&batch, b).iter().filter(|&&i| i > 1);
+                    let prefix = prefix.map(|&i| word(&t, i)).collect();
+                    item(
+                        b + 1,
+                        prefix,
+                        Answer::Number {
+                            plural: classes[b] == 1,
+                        },
+                    )
+                })
+                .collect();
+            let ours = t.encode(&items);
+            assert_eq!((ours.steps, &ours.inputs), (batch.steps, &batch.inputs));
+            assert_eq!(
+                (&ours.targets, &ours.lengths),
+                (&batch.targets, &batch.lengths)
+            );
+            for (a, b) in ours.meta.iter().zip(&batch.meta) {
+                for k in KEYS.iter().chain(&["verb_step"]) {
+                    assert_eq!(a.get(k), b.get(k), "{k}");
+                }
             }
         }
     }
 
     #[test]
     fn language_model_form_reads_the_prefix_and_scores_the_verb_at_its_last_token() {
-        let t = task(AgreementForm::LanguageModel);
-        let batch = t.batch(Split::Test, 0, 24);
-        let items: Vec<FileItem> = (0..batch.size)
-            .map(|b| {
-                let m = &batch.meta[b];
-                let at: usize = m["verb_step"].parse().unwrap();
-                let r = row(&batch, b);
-                let start = r.iter().position(|&i| i == 1).unwrap() + 1;
-                let prefix = r[start..=at].iter().map(|&i| word(&t, i)).collect();
-                let verb = |k: &str| word(&t, m[k].parse().unwrap());
-                let answer = Answer::Pair {
-                    good: verb("good_id"),
-                    bad: verb("bad_id"),
-                };
-                item(b + 1, prefix, answer)
-            })
-            .collect();
-        let ours = t.encode(&items);
-        let (theirs, mine) = (t.choices(&batch).unwrap(), t.choices(&ours).unwrap());
-        for b in 0..batch.size {
-            assert_eq!(row(&ours, b), &row(&batch, b)[..=theirs[b].step]);
-            assert_eq!(mine[b].step, ours.length(b) - 1);
-            assert_eq!((mine[b].good, mine[b].bad), (theirs[b].good, theirs[b].bad));
-            for k in KEYS {
-                assert_eq!(ours.meta[b].get(k), batch.meta[b].get(k), "{k}");
+        for t in tasks(AgreementForm::LanguageModel) {
+            let batch = t.batch(Split::Test, 0, 24);
+            let items: Vec<FileItem> = (0..batch.size)
+                .map(|b| {
+                    let m = &batch.meta[b];
+                    let at: usize = m["verb_step"].parse().unwrap();
+                    let r = row(&batch, b);
+                    let start = r.iter().position(|&i| i == 1).unwrap() + 1;
+                    let prefix = r[start..=at].iter().map(|&i| word(&t, i)).collect();
+                    let verb = |k: &str| word(&t, m[k].parse().unwrap());
+                    let answer = Answer::Pair {
+                        good: verb("good_id"),
+                        bad: verb("bad_id"),
+                    };
+                    item(b + 1, prefix, answer)
+                })
+                .collect();
+            let ours = t.encode(&items);
+            let (theirs, mine) = (t.choices(&batch).unwrap(), t.choices(&ours).unwrap());
+            for b in 0..batch.size {
+                assert_eq!(row(&ours, b), &row(&batch, b)[..=theirs[b].step]);
+                assert_eq!(mine[b].step, ours.length(b) - 1);
+                assert_eq!((mine[b].good, mine[b].bad), (theirs[b].good, theirs[b].bad));
+                for k in KEYS {
+                    assert_eq!(ours.meta[b].get(k), batch.meta[b].get(k), "{k}");
+                }
             }
+            // Next-token targets over the prefix, ending with the grammatical verb.
+            let Targets::PerStep { classes, mask, .. } = &ours.targets else {
+                panic!("per step")
+            };
+            let last = ours.length(0) - 1;
+            assert_eq!(classes[last], mine[0].good);
+            assert_eq!(mask[last], 1.0);
+            assert_eq!(classes[last - 1], row(&ours, 0)[last]);
         }
-        // Next-token targets over the prefix, ending with the grammatical verb.
-        let Targets::PerStep { classes, mask, .. } = &ours.targets else {
-            panic!("per step")
-        };
-        let last = ours.length(0) - 1;
-        assert_eq!(classes[last], mine[0].good);
-        assert_eq!(mask[last], 1.0);
-        assert_eq!(classes[last - 1], row(&ours, 0)[last]);
     }
 
     #[test]

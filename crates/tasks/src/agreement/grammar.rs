@@ -1,7 +1,7 @@
 //! The sentence grammar and its sampler:
 //!
 //! ```text
-//! S        -> Det Adj? N_subj Modifier^k Adv^m V_main Det Adj? N "."
+//! S        -> Det Adj? N_subj Modifier^k Adv^m V_main Det Adj? N "."   (the `main` frame)
 //! Modifier -> PP   : Prep Det Adj* N
 //!           | SRC  : "that" V Det Adj* N          (V agrees with the noun just before)
 //!           | ORC  : ["that"] Det Adj* N V        (V agrees with its own noun; last only)
@@ -20,7 +20,12 @@
 //! the last rule picks attractor slots independently of everything else, the last-noun
 //! heuristic is right with probability exactly `E[1 - a/k]` (1 when k = 0), computed by
 //! [`Sampler::last_noun_accuracy`] from the same distribution.
-use super::lexicon::{Lexicon, Number};
+//!
+//! With several frames (see `frame`), the frame is drawn uniformly right after the subject's
+//! number, and the rest of the plan is drawn for that frame; a single frame draws nothing, so
+//! `main` alone gives the sentences of the grammar before frames existed, draw for draw.
+use super::frame::Frame;
+use super::lexicon::Number;
 use crate::Rng;
 
 /// The kinds of modifier between the subject and its verb (Marvin & Linzen 2018 templates:
@@ -68,6 +73,7 @@ pub(crate) struct Limits {
     /// `Some(true)`: all modifier nouns share one number; `Some(false)`: both numbers.
     pub agree: Option<bool>,
     pub kinds: Vec<Kind>,
+    pub frames: Vec<Frame>,
 }
 
 /// Most fillers a noun phrase or the adverb slot takes.
@@ -86,6 +92,7 @@ pub(crate) struct Modifier {
 /// A sentence's structure, before words are chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Plan {
+    pub frame: Frame,
     pub subject: Number,
     pub attractors: usize,
     pub distance: usize,
@@ -94,13 +101,16 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// The construction label: modifier kinds joined by "+", or "simple".
+    /// The construction label: modifier kinds joined by "+", or "simple", after the frame
+    /// outside `main` (see [`Frame::label`]).
     pub(crate) fn construction(&self) -> String {
-        if self.modifiers.is_empty() {
-            return "simple".into();
-        }
         let kinds: Vec<&str> = self.modifiers.iter().map(|m| m.kind.name()).collect();
-        kinds.join("+")
+        let clause = if kinds.is_empty() {
+            "simple".to_string()
+        } else {
+            kinds.join("+")
+        };
+        self.frame.label(&clause)
     }
 
     /// "none" without modifiers; "agree" when all modifier nouns share a number; else "mixed".
@@ -116,16 +126,6 @@ impl Plan {
     pub(crate) fn last_noun(&self) -> Number {
         self.modifiers.last().map_or(self.subject, |m| m.number)
     }
-}
-
-/// A sentence as token ids: the prefix before the verb, the verb's two forms (grammatical
-/// first), and what follows the verb.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Sentence {
-    pub prefix: Vec<u32>,
-    pub good: u32,
-    pub bad: u32,
-    pub rest: Vec<u32>,
 }
 
 /// Draws plans for one split's limits.
@@ -179,6 +179,11 @@ impl Sampler {
         } else {
             Number::Plural
         };
+        let frames = &self.limits.frames;
+        let frame = match frames.len() {
+            1 => frames[0],
+            n => frames[rng.index(0, n)],
+        };
         loop {
             let (a_lo, a_hi) = self.attractor_range();
             let a = rng.index(a_lo, a_hi + 1);
@@ -197,6 +202,7 @@ impl Sampler {
                 });
             }
             let base: usize = modifiers.iter().map(|m| m.kind.base(m.that)).sum();
+            let base = base + frame.span();
             let Some((lo, hi)) = self.window(base, k) else {
                 continue;
             };
@@ -233,6 +239,7 @@ impl Sampler {
                 m.adjectives = n;
             }
             return Plan {
+                frame,
                 subject,
                 attractors: a,
                 distance,
@@ -242,10 +249,10 @@ impl Sampler {
         }
     }
 
-    /// The exact distribution of accepted (a, k) pairs, weighted over every kind sequence,
-    /// and the probability that a draw is accepted. Enumerates the same draws as
+    /// The exact distribution of accepted (a, k) pairs of one frame, weighted over every kind
+    /// sequence, and the probability that a draw is accepted. Enumerates the same draws as
     /// [`Sampler::plan`].
-    fn accepted(&self) -> (Vec<(usize, usize, f64)>, f64) {
+    fn accepted(&self, frame: Frame) -> (Vec<(usize, usize, f64)>, f64) {
         let (a_lo, a_hi) = self.attractor_range();
         let mut pairs = Vec::new();
         let mut total = 0.0;
@@ -260,7 +267,7 @@ impl Sampler {
             }
             let pk = pa / (k_hi - k_lo + 1) as f64;
             for k in k_lo..=k_hi {
-                let p = pk * self.kinds_accepted(k, 0, 0);
+                let p = pk * self.kinds_accepted(k, 0, frame.span());
                 pairs.push((a, k, p));
                 total += p;
             }
@@ -292,15 +299,32 @@ impl Sampler {
             * p
     }
 
-    /// True when some sentence meets the limits.
-    pub(crate) fn feasible(&self) -> bool {
-        self.accepted().1 > 0.0
+    /// The first frame no sentence of which meets the limits, if any.
+    pub(crate) fn infeasible(&self) -> Option<Frame> {
+        let frames = self.limits.frames.iter().copied();
+        frames.into_iter().find(|&f| self.accepted(f).1 <= 0.0)
     }
 
     /// The accuracy of predicting the verb's number from the last noun before it: 1 without
-    /// modifiers, else 1 - a/k, averaged over the accepted distribution.
+    /// modifiers, else 1 - a/k, averaged over the accepted distribution of each frame, and
+    /// over the frames (drawn uniformly, before any redraw). No frame's noun comes between
+    /// the subject and the verb, so the last noun is the clause's in every frame.
     pub(crate) fn last_noun_accuracy(&self) -> f64 {
-        let (pairs, total) = self.accepted();
+        let frames = &self.limits.frames;
+        let sum: f64 = frames.iter().map(|&f| self.frame_last_noun(f)).sum();
+        sum / frames.len() as f64
+    }
+
+    /// The accuracy of predicting the verb's number from the first noun of the sentence: the
+    /// mean of [`Frame::first_noun_accuracy`] over the frames.
+    pub(crate) fn first_noun_accuracy(&self) -> f64 {
+        let frames = &self.limits.frames;
+        let sum: f64 = frames.iter().map(|f| f.first_noun_accuracy()).sum();
+        sum / frames.len() as f64
+    }
+
+    fn frame_last_noun(&self, frame: Frame) -> f64 {
+        let (pairs, total) = self.accepted(frame);
         let right: f64 = pairs
             .iter()
             .map(|&(a, k, p)| {
@@ -312,75 +336,5 @@ impl Sampler {
             })
             .sum();
         right / total
-    }
-}
-
-/// Chooses the words of a plan. `object` adds the verb's object and the period (the
-/// language-model form reads the whole sentence).
-pub(crate) fn realise(plan: &Plan, lex: &Lexicon, rng: &mut Rng, object: bool) -> Sentence {
-    let mut prefix = Vec::with_capacity(4 + 5 * plan.modifiers.len() + plan.adverbs);
-    let pick = |rng: &mut Rng, ids: &[u32]| ids[rng.index(0, ids.len())];
-    let pair = |rng: &mut Rng, ids: &[[u32; 2]], n: Number| ids[rng.index(0, ids.len())][n.index()];
-    // Nouns are drawn without replacement within a sentence ("the nephew that likes the
-    // nephew" reads oddly); the lexicon has far more nouns than a sentence's at most ten.
-    let mut used: Vec<usize> = Vec::with_capacity(plan.modifiers.len() + 2);
-    let mut noun_phrase = |rng: &mut Rng, out: &mut Vec<u32>, n: Number, adjectives: usize| {
-        out.push(pair(rng, &lex.determiners, n));
-        for _ in 0..adjectives {
-            out.push(pick(rng, &lex.adjectives));
-        }
-        let noun = loop {
-            let i = rng.index(0, lex.nouns.len());
-            if !used.contains(&i) {
-                break i;
-            }
-        };
-        used.push(noun);
-        out.push(lex.nouns[noun][n.index()]);
-    };
-    let subject_adjectives = rng.below(2) as usize;
-    noun_phrase(rng, &mut prefix, plan.subject, subject_adjectives);
-    let mut previous = plan.subject;
-    for m in &plan.modifiers {
-        match m.kind {
-            Kind::Pp => {
-                prefix.push(pick(rng, &lex.prepositions));
-                noun_phrase(rng, &mut prefix, m.number, m.adjectives);
-            }
-            Kind::SubjectRc => {
-                prefix.push(lex.that);
-                prefix.push(pair(rng, &lex.verbs, previous));
-                noun_phrase(rng, &mut prefix, m.number, m.adjectives);
-            }
-            Kind::ObjectRc => {
-                if m.that {
-                    prefix.push(lex.that);
-                }
-                noun_phrase(rng, &mut prefix, m.number, m.adjectives);
-                prefix.push(pair(rng, &lex.verbs, m.number));
-            }
-        }
-        previous = m.number;
-    }
-    for _ in 0..plan.adverbs {
-        prefix.push(pick(rng, &lex.adverbs));
-    }
-    let verb = lex.verbs[rng.index(0, lex.verbs.len())];
-    let mut rest = Vec::new();
-    if object {
-        let n = if rng.below(2) == 0 {
-            Number::Singular
-        } else {
-            Number::Plural
-        };
-        let adjectives = rng.below(2) as usize;
-        noun_phrase(rng, &mut rest, n, adjectives);
-        rest.push(lex.period);
-    }
-    Sentence {
-        prefix,
-        good: verb[plan.subject.index()],
-        bad: verb[plan.subject.other().index()],
-        rest,
     }
 }

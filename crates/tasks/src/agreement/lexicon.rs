@@ -151,6 +151,19 @@ pub(crate) const ADVERBS: [&str; 12] = [
     "truly",
 ];
 
+/// The verbs that also take a sentential complement ("the teachers know that ..."), for the
+/// `complement` frame.
+pub(crate) const COMPLEMENT_VERBS: [&str; 3] = ["knows", "remembers", "understands"];
+
+/// The locative prepositions a `fronted_pp` frame opens with ("near the thieves the doctor
+/// sees ..."); "of", "for" and the like do not front.
+pub(crate) const FRONTED_PREPOSITIONS: [&str; 4] = ["near", "behind", "beside", "around"];
+
+/// The coordinator of the `coordination` frame. It is in the vocabulary only of tasks whose
+/// frames use it, appended after every other word, so that the other tasks keep the
+/// vocabulary (and the model sizes) of the grammar before frames existed.
+pub(crate) const AND: &str = "and";
+
 pub(crate) const PAD: &str = "<pad>";
 pub(crate) const BOS: &str = "<s>";
 pub(crate) const PERIOD: &str = ".";
@@ -170,10 +183,16 @@ pub(crate) struct Lexicon {
     pub prepositions: Vec<u32>,
     pub adjectives: Vec<u32>,
     pub adverbs: Vec<u32>,
+    /// Indices into `verbs` of the [`COMPLEMENT_VERBS`].
+    pub complement_verbs: Vec<usize>,
+    pub fronted_prepositions: Vec<u32>,
+    /// "and", when the vocabulary has it.
+    pub and: Option<u32>,
 }
 
 impl Lexicon {
-    pub(crate) fn new() -> Self {
+    /// The lexicon; `and` adds [`AND`] as the last word.
+    pub(crate) fn new(and: bool) -> Self {
         let mut words: Vec<String> = Vec::new();
         let mut id = |w: &str| -> u32 {
             match words.iter().position(|x| x == w) {
@@ -197,6 +216,17 @@ impl Lexicon {
         let prepositions = PREPOSITIONS.iter().map(|w| id(w)).collect();
         let adjectives = ADJECTIVES.iter().map(|w| id(w)).collect();
         let adverbs = ADVERBS.iter().map(|w| id(w)).collect();
+        let fronted_prepositions = FRONTED_PREPOSITIONS.iter().map(|w| id(w)).collect();
+        let and = and.then(|| id(AND));
+        let complement_verbs = COMPLEMENT_VERBS
+            .iter()
+            .map(|w| {
+                VERBS
+                    .iter()
+                    .position(|v| v.0 == *w)
+                    .expect("a lexicon verb")
+            })
+            .collect();
         Self {
             words,
             bos,
@@ -208,6 +238,9 @@ impl Lexicon {
             prepositions,
             adjectives,
             adverbs,
+            complement_verbs,
+            fronted_prepositions,
+            and,
         }
     }
 }
@@ -228,7 +261,7 @@ mod tests {
             .chain(PREPOSITIONS)
             .chain(ADJECTIVES)
             .chain(ADVERBS)
-            .chain([THAT, PERIOD, BOS, PAD]);
+            .chain([THAT, PERIOD, BOS, PAD, AND]);
         for w in forms {
             assert!(seen.insert(w), "`{w}` is in two places");
         }
@@ -238,10 +271,22 @@ mod tests {
         for (s, p) in NOUNS.iter().chain(&VERBS) {
             assert_ne!(s, p);
         }
-        let lex = Lexicon::new();
+        let lex = Lexicon::new(false);
         assert_eq!(lex.words[0], PAD);
         let distinct: HashSet<&String> = lex.words.iter().collect();
         assert_eq!(distinct.len(), lex.words.len());
         assert_eq!(lex.words[lex.nouns[18][1] as usize], "children");
+        assert!(!lex.words.iter().any(|w| w == AND));
+        // "and" only appends: every other word keeps its id.
+        let with_and = Lexicon::new(true);
+        assert_eq!(with_and.words[..lex.words.len()], lex.words[..]);
+        assert_eq!(with_and.words[with_and.and.unwrap() as usize], AND);
+        assert_eq!(with_and.words.len(), lex.words.len() + 1);
+        for &v in &lex.complement_verbs {
+            assert!(COMPLEMENT_VERBS.contains(&VERBS[v].0));
+        }
+        assert!(FRONTED_PREPOSITIONS
+            .iter()
+            .all(|p| PREPOSITIONS.contains(p)));
     }
 }

@@ -5,19 +5,25 @@
 mod checker;
 mod encode;
 mod file;
+mod frame;
 mod grammar;
 #[cfg(test)]
 mod handcrafted;
+mod heuristic;
 mod lexicon;
+mod sentence;
 
 pub use encode::{Prepared, Unk};
 pub use file::{parse_tsv, AgreementFile, Answer, FileError, FileItem, FileKind, UnknownWord};
+pub use heuristic::heuristic_accuracy;
 
 use rnnlab_spec::{AgreementConfig, AgreementForm};
 use serde_json::json;
 
-use self::grammar::{realise, Kind, Limits, Sampler};
+use self::frame::Frame;
+use self::grammar::{Kind, Limits, Sampler};
 use self::lexicon::Lexicon;
+use self::sentence::realise;
 use crate::describe::{meta_json, meta_text};
 use crate::rng::mix64;
 use crate::{
@@ -125,14 +131,18 @@ fn pack(rows: Vec<Row>, vocab: usize, meta: Vec<Meta>) -> Batch {
 /// its `test_*` limits (generalisation to more attractors or longer distances).
 ///
 /// Per-example metadata: `subject` and `last_noun` (`singular` / `plural`), `attractors`,
-/// `distance`, `modifiers`, `construction` (modifier kinds joined by `+`, or `simple`),
+/// `distance`, `modifiers`, `construction` (modifier kinds joined by `+`, or `simple`; after
+/// `frame:` outside the `main` frame, as in `complement:pp`),
 /// `interveners` (`none`, `agree`, `mixed`), `good_id` and `bad_id` (the verb's grammatical
 /// and ungrammatical forms), `verb_step` (the step whose output is scored: the sentence's
 /// last real step in the number form, the step before the verb in the language-model form).
+/// With frames other than `main` (see [`frame`]) also `frame` and `first_noun`; without, the
+/// metadata is what it was before frames existed, so the stream is too.
 ///
-/// Baselines: majority class (1/2: the subject's number is a fair coin) and last noun (the
-/// sequential-recency heuristic behind "The writer of the books are"), whose exact accuracy
-/// follows from the sampler's distribution.
+/// Baselines: majority class (1/2: the subject's number is a fair coin), last noun (the
+/// sequential-recency heuristic behind "The writer of the books are") and first noun (the
+/// heuristic that solves the `main` frame at any attractor count), whose exact accuracies
+/// follow from the sampler's distribution.
 #[derive(Debug, Clone)]
 pub struct Agreement {
     form: AgreementForm,
@@ -140,6 +150,8 @@ pub struct Agreement {
     lexicon: Lexicon,
     train: Sampler,
     test: Sampler,
+    /// True when some frame is not `main`: the sentences then carry `frame` and `first_noun`.
+    framed: bool,
 }
 
 fn limits(config: &AgreementConfig, test: bool) -> Limits {
@@ -160,6 +172,7 @@ fn limits(config: &AgreementConfig, test: bool) -> Limits {
             .iter()
             .filter_map(|c| Kind::parse(c))
             .collect(),
+        frames: Frame::of(config),
     }
 }
 
@@ -171,19 +184,27 @@ impl Agreement {
         config.check()?;
         let train = Sampler::new(limits(&config, false));
         let test = Sampler::new(limits(&config, true));
+        let framed = Frame::of(&config).iter().any(|&f| f != Frame::Main);
         for (name, s) in [("train", &train), ("test", &test)] {
-            if !s.feasible() {
+            if let Some(frame) = s.infeasible() {
+                let of = if framed {
+                    format!(" of frame `{}`", frame.name())
+                } else {
+                    String::new()
+                };
                 return Err(format!(
-                    "no {name} sentence meets the limits: widen the distance bounds or allow more modifiers or fillers"
+                    "no {name} sentence{of} meets the limits: widen the distance bounds or allow more modifiers or fillers"
                 ));
             }
         }
+        let and = Frame::of(&config).contains(&Frame::Coordination);
         Ok(Self {
             form: config.form,
             seed,
-            lexicon: Lexicon::new(),
+            lexicon: Lexicon::new(and),
             train,
             test,
+            framed,
         })
     }
 
@@ -240,6 +261,13 @@ impl Task for Agreement {
             m.insert("interveners", plan.interveners().into());
             m.insert("good_id", sentence.good.to_string());
             m.insert("bad_id", sentence.bad.to_string());
+            if self.framed {
+                m.insert("frame", plan.frame.name().into());
+                m.insert(
+                    "first_noun",
+                    heuristic::first_noun(&self.lexicon, &sentence.prefix).into(),
+                );
+            }
             // Language model: `<s> prefix verb rest`, each step predicting the next token;
             // the verb is predicted at step `prefix` (step 0 reads `<s>`).
             let row = if lm {
@@ -282,6 +310,11 @@ impl Task for Agreement {
                 name: "last noun",
                 metric: "accuracy",
                 value: self.sampler(split).last_noun_accuracy(),
+            },
+            Baseline {
+                name: "first noun",
+                metric: "accuracy",
+                value: self.sampler(split).first_noun_accuracy(),
             },
         ]
     }
