@@ -104,6 +104,23 @@ impl Observer for Progress {
         }
     }
 
+    fn resumed(&self, run: &Run, step: usize) {
+        let line = format!(
+            "resumed     {}  {}  from its checkpoint at step {step}",
+            run.id,
+            run.label()
+        );
+        match &self.bars {
+            Some((multi, _)) => {
+                if let Some(bar) = self.active.lock().expect("lock").get(&run.id) {
+                    bar.set_position(step as u64);
+                }
+                let _ = multi.println(line);
+            }
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn run_finished(&self, run: &Run, summary: &Summary) {
         let mut done = self.done.lock().expect("lock");
         *done += 1;

@@ -211,4 +211,134 @@ fn ctrl_c_stops_dispatch_marks_running_runs_interrupted_and_keeps_finished_ones(
     for (id, before) in &finished {
         assert_eq!(folders[id].as_ref(), Some(before));
     }
+    // The interrupted run continued from the checkpoint it wrote when interrupted, and said so.
+    let interrupted_at = long_summary.json["steps"].as_u64().unwrap();
+    let resumed = &folders[&ids[2]].as_ref().unwrap().json["resumed_from"];
+    assert_eq!(resumed, &serde_json::json!([interrupted_at]), "{resumed}");
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("resumed") && l.contains(&format!("at step {interrupted_at}"))),
+        "{log}"
+    );
+}
+
+/// Two runs of some seconds, checkpointing every 10 steps, saving their weights.
+const LONG_RUNS: &str = r#"
+name: kills
+base:
+  task: { kind: copy, length: 10, symbols: 4 }
+  model: { cell: lstm, hidden: 24, dropout: 0.1 }
+  train: { lr: 1.0e-2, batch: 16, steps: 300, eval_every: 25, eval_size: 32,
+           checkpoint_every: 10, save: true, clip: { kind: norm, max: 1.0 } }
+seeds: [1, 2]
+"#;
+
+/// A run's files minus what measures time: metrics.csv without elapsed_s, summary.json
+/// without wall_s, steps_per_s and resumed_from, and the weights' bytes.
+fn outcome(results: &std::path::Path, id: &str) -> (String, serde_json::Value, Vec<u8>) {
+    let dir = results.join("runs").join(id);
+    let mut summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    for timing in ["wall_s", "steps_per_s", "resumed_from"] {
+        summary.as_object_mut().unwrap().remove(timing);
+    }
+    let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
+    (metrics_without_time(results, id), summary, weights)
+}
+
+#[test]
+fn runs_killed_at_random_moments_resume_to_the_bytes_of_an_uninterrupted_sweep() {
+    let sandbox = Sandbox::new();
+    let sweep = sandbox.sweep("kills.yaml", LONG_RUNS);
+    let ids = sandbox.dry_run_ids(&sweep);
+    let straight = Sandbox::new();
+    let reference = straight.sweep("kills.yaml", LONG_RUNS);
+    assert_success(&finish(
+        straight.run_cmd(&reference, 1, &[]).spawn().unwrap(),
+    ));
+    let want: Vec<_> = ids
+        .iter()
+        .map(|id| outcome(&straight.results("kills"), id))
+        .collect();
+
+    // SIGKILL at pseudo-random moments, each after a new checkpoint, eight times; then the
+    // sweep is let finish. The moments come from a fixed linear congruential sequence.
+    let results = sandbox.results("kills");
+    let mut lcg: u64 = 12345;
+    let mut kills = 0;
+    // How far the sweep is: each run's checkpointed step, or past the end once finished.
+    let progress = || -> u64 {
+        ids.iter()
+            .map(|id| {
+                let dir = results.join("runs").join(id);
+                if dir.join("summary.json").exists() {
+                    return 1_000;
+                }
+                std::fs::read(dir.join("checkpoint.json"))
+                    .ok()
+                    .and_then(|t| serde_json::from_slice::<serde_json::Value>(&t).ok())
+                    .and_then(|c| c["step"].as_u64())
+                    .unwrap_or(0)
+            })
+            .sum()
+    };
+    loop {
+        let before = progress();
+        let mut child = sandbox.run_cmd(&sweep, 1, &[]).spawn().unwrap();
+        lcg = lcg
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let extra = std::time::Duration::from_millis((lcg >> 33) % 150);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        // Wait for a new checkpoint (or the end), then a random moment more.
+        let mut exited = None;
+        while exited.is_none() && progress() == before {
+            assert!(std::time::Instant::now() < deadline, "no progress in 60 s");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            exited = child.try_wait().unwrap();
+        }
+        if exited.is_none() {
+            std::thread::sleep(extra);
+            exited = child.try_wait().unwrap();
+        }
+        if let Some(status) = exited {
+            assert!(status.success(), "rnnlab failed: {status}");
+            break;
+        }
+        if kills == 8 {
+            assert_success(&finish(child));
+            break;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        kills += 1;
+    }
+    let resumed: usize = ids
+        .iter()
+        .map(|id| {
+            let s: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(results.join("runs").join(id).join("summary.json")).unwrap(),
+            )
+            .unwrap();
+            s["resumed_from"].as_array().unwrap().len()
+        })
+        .sum();
+    eprintln!("{kills} kills, {resumed} resumes");
+    assert!(
+        kills >= 3 && resumed >= 3,
+        "{kills} kills, {resumed} resumes"
+    );
+    for (id, want) in ids.iter().zip(&want) {
+        let got = outcome(&results, id);
+        assert_eq!(got.0, want.0, "{id}: metrics.csv");
+        assert_eq!(got.1, want.1, "{id}: summary.json");
+        assert!(got.2 == want.2, "{id}: the weights differ");
+        let left: Vec<_> = std::fs::read_dir(results.join("runs").join(id))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("checkpoint"))
+            .collect();
+        assert!(left.is_empty(), "{id} kept {left:?}");
+    }
+    assert_eq!(temp_files(&results), Vec::<std::path::PathBuf>::new());
 }
