@@ -8,6 +8,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::claim::task_kinds;
 use crate::expectations::{check_claims, check_report};
+use crate::limits::too_many_runs;
 use crate::locate::{Target, YamlPath};
 use crate::resolve::Resolved;
 use crate::schema::check_config_path;
@@ -125,49 +126,6 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
     runs
 }
 
-/// Refuses a sweep whose run count (variants × levels of each axis × seeds, before `exclude`)
-/// passes `--max-runs`, counted without expanding anything: expansion resolves and hashes
-/// every run, and 32 million of them took minutes and gigabytes.
-fn too_many_runs(
-    variants: &[Variant],
-    axes: &[(String, Vec<Value>)],
-    seeds: usize,
-    diag: &mut Diag<'_>,
-) -> bool {
-    let mut factors = vec![variants.len().max(1) as u128];
-    factors.extend(axes.iter().map(|(_, v)| v.len() as u128));
-    factors.push(seeds as u128);
-    let runs = factors.iter().fold(1u128, |n, f| n.saturating_mul(*f));
-    let max = diag.limits.max_runs;
-    if runs <= max as u128 {
-        return false;
-    }
-    let mut parts = Vec::new();
-    if variants.len() > 1 {
-        parts.push(format!("{} variants", variants.len()));
-    }
-    parts.extend(
-        axes.iter()
-            .map(|(a, v)| format!("{} levels of {a}", v.len())),
-    );
-    parts.push(format!("{seeds} seeds"));
-    let at = if axes.is_empty() {
-        YamlPath::top("seeds")
-    } else {
-        YamlPath::top("grid")
-    };
-    diag.error(
-        &at,
-        Target::Key,
-        format!(
-            "the sweep has {runs} runs ({}), more than the {max} allowed: split it into several \
-             sweeps, drop levels, or raise the bound with `--max-runs {runs}`",
-            parts.join(" × ")
-        ),
-    );
-    true
-}
-
 /// Where a run came from, to point at the value that makes two runs the same.
 struct Origin {
     variant: Option<String>,
@@ -265,7 +223,7 @@ fn grid_axes(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<(String, Vec<Value>)> {
     axes
 }
 
-type Variant = (Option<String>, Option<Value>);
+pub(crate) type Variant = (Option<String>, Option<Value>);
 
 /// The variants to cross with the grid; one unnamed variant when there are none.
 fn variants(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Variant> {

@@ -10,6 +10,7 @@
 //! the summary scalars, and [`MetricRef`], the parsed form of `final.mse` or `wall_s`.
 mod check;
 mod claim;
+mod diagnostics;
 mod duplicates;
 mod error;
 pub mod estimate;

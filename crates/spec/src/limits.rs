@@ -19,7 +19,11 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserializer;
 
-use crate::locate::Location;
+use serde_yaml::Value;
+
+use crate::expand::Variant;
+use crate::locate::{Location, Target, YamlPath};
+use crate::validate::Diag;
 
 /// The bounds validation enforces. [`Default`] is what `rnnlab validate` and `rnnlab run` use
 /// unless told otherwise (`--max-runs`).
@@ -130,12 +134,8 @@ pub(crate) fn flow_depth(text: &str, max: usize) -> Option<(Location, usize)> {
             continue;
         }
         match (quote, c) {
-            (Some('"'), '\\') => {
-                // An escape: the next character (an escaped quote, say) cannot close.
-                if chars.next_if(|&n| n != '\n').is_some() {
-                    column += 1;
-                }
-            }
+            // An escape: the next character (an escaped quote, say) cannot close.
+            (Some('"'), '\\') if chars.next_if(|&n| n != '\n').is_some() => column += 1,
             (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
                 chars.next();
                 column += 1;
@@ -272,78 +272,48 @@ impl Walk<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn refused(text: &str) -> Refusal {
-        screen(text, &Limits::default()).expect_err("refused")
+/// Refuses a sweep whose run count (variants × levels of each axis × seeds, before `exclude`)
+/// passes `--max-runs`, counted without expanding anything: expansion resolves and hashes
+/// every run, and 32 million of them took minutes and gigabytes.
+pub(crate) fn too_many_runs(
+    variants: &[Variant],
+    axes: &[(String, Vec<Value>)],
+    seeds: usize,
+    diag: &mut Diag<'_>,
+) -> bool {
+    let mut factors = vec![variants.len().max(1) as u128];
+    factors.extend(axes.iter().map(|(_, v)| v.len() as u128));
+    factors.push(seeds as u128);
+    let runs = factors.iter().fold(1u128, |n, f| n.saturating_mul(*f));
+    let max = diag.limits.max_runs;
+    if runs <= max as u128 {
+        return false;
     }
-
-    #[test]
-    fn ordinary_sweeps_pass() {
-        let text = "name: a # it's a comment ]]]\ndescription: don't [ stop\nbase:\n  task: { kind: copy, length: 10 }\ngrid:\n  task: [{ kind: adding }, { kind: copy }]\n";
-        assert_eq!(screen(text, &Limits::default()), Ok(()));
+    let mut parts = Vec::new();
+    if variants.len() > 1 {
+        parts.push(format!("{} variants", variants.len()));
     }
-
-    #[test]
-    fn deep_flow_nesting_is_refused_where_it_passes_the_bound() {
-        let text = format!("name: a\nbase: {}{}\n", "[".repeat(40), "]".repeat(40));
-        let r = refused(&text);
-        assert_eq!(
-            r.location,
-            Some(Location {
-                line: 2,
-                column: 39
-            })
-        );
-        assert!(r.message.contains("nested 33 deep"), "{}", r.message);
-    }
-
-    #[test]
-    fn closing_brackets_inside_quotes_do_not_hide_depth() {
-        // Real depth grows by one per `[ "]"`; a count that took the quoted `]` would stay at 1.
-        let text = format!("base: {}\n", "[ \"]\", 'x]' ".repeat(40));
-        assert!(flow_depth(&text, 32).is_some());
-        // The same with the quotes' contents written as escapes and doubled quotes.
-        let text = format!("base: {}\n", "[ \"a\\\"]\", 'it''s]', ".repeat(40));
-        assert!(flow_depth(&text, 32).is_some());
-    }
-
-    #[test]
-    fn closed_brackets_in_many_lines_stay_shallow() {
-        let text = "  - { a: [1, 2], b: 'x' }\n".repeat(1000);
-        assert_eq!(flow_depth(&text, 32), None);
-    }
-
-    #[test]
-    fn deep_block_nesting_is_refused_with_its_position() {
-        let text = format!("name: a\nbase:\n  {}x\n", "- ".repeat(40));
-        let r = refused(&text);
-        assert!(r.message.contains("nested more than 32"), "{}", r.message);
-        assert_eq!(r.location.map(|l| l.line), Some(3));
-    }
-
-    #[test]
-    fn aliases_that_expand_past_the_budget_are_refused() {
-        let big = vec!["1"; 1000].join(",");
-        let refs = vec!["*a"; 300].join(",");
-        let text = format!("name: x\na: &a [{big}]\nb: [{refs}]\n");
-        let r = refused(&text);
-        assert!(
-            r.message.contains("more than 200000 values"),
-            "{}",
-            r.message
-        );
-        // Fewer repeats fit.
-        let refs = vec!["*a"; 100].join(",");
-        let text = format!("name: x\na: &a [{big}]\nb: [{refs}]\n");
-        assert_eq!(screen(&text, &Limits::default()), Ok(()));
-    }
-
-    #[test]
-    fn large_files_are_refused_before_parsing() {
-        let text = format!("name: a\ndescription: {}\n", "x".repeat(300_000));
-        assert!(refused(&text).message.contains("bytes, more than"));
-    }
+    parts.extend(
+        axes.iter()
+            .map(|(a, v)| format!("{} levels of {a}", v.len())),
+    );
+    parts.push(format!("{seeds} seeds"));
+    let at = if axes.is_empty() {
+        YamlPath::top("seeds")
+    } else {
+        YamlPath::top("grid")
+    };
+    diag.error(
+        &at,
+        Target::Key,
+        format!(
+            "the sweep has {runs} runs ({}), more than the {max} allowed: split it into several \
+             sweeps, drop levels, or raise the bound with `--max-runs {runs}`",
+            parts.join(" × ")
+        ),
+    );
+    true
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,4 +1,5 @@
 use super::*;
+use std::path::Path;
 
 fn errors(text: &str) -> Vec<String> {
     let mut diag = Diag::new(Path::new("s.yaml"), Some(text));
