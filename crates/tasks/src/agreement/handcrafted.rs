@@ -1,6 +1,7 @@
 //! Checks the hand-written test files in experiments/data/ word by word: every word is in the
 //! lexicon, every label agrees with the number the lexicon gives the agreeing noun, and the
-//! attractor and distance columns match what the grammar's parser reads off the words.
+//! attractor and distance columns match what the grammar's parser reads off the words, and
+//! the construction column names the frame and clause the parser reads.
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -13,6 +14,15 @@ use super::{Agreement, Unk};
 
 const NUMBER: &str = include_str!("../../../../experiments/data/agreement-handcrafted.tsv");
 const PAIRS: &str = include_str!("../../../../experiments/data/agreement-handcrafted-pairs.tsv");
+const FRAMES: &str = include_str!("../../../../experiments/data/agreement-frames.tsv");
+const FRAME_PAIRS: &str = include_str!("../../../../experiments/data/agreement-frames-pairs.tsv");
+
+/// The files: number form and its minimal pairs, whether they need a task with every frame
+/// (for "and"), their least line count and their family count.
+const FILES: [(&str, &str, bool, usize, usize); 2] = [
+    (NUMBER, PAIRS, false, 100, 8),
+    (FRAMES, FRAME_PAIRS, true, 60, 7),
+];
 
 fn verb_number(w: &str) -> Option<Number> {
     VERBS.iter().find_map(|(s, p)| {
@@ -83,6 +93,12 @@ fn check(item: &FileItem) {
         label(item),
         "line {line}: the label disagrees with the noun"
     );
+    if family.contains(':') && r.frame != "coordination" {
+        assert_ne!(
+            r.first_noun, r.subject,
+            "line {line}: the first noun agrees"
+        );
+    }
     assert_eq!(
         item.attractors,
         Some(r.attractors),
@@ -91,10 +107,12 @@ fn check(item: &FileItem) {
     assert_eq!(item.distance, Some(r.distance), "line {line}: distance");
 }
 
-fn file(text: &str, form: AgreementForm) -> AgreementFile {
+fn file(text: &str, form: AgreementForm, framed: bool) -> AgreementFile {
     let file = parse_tsv(text, Path::new("handcrafted.tsv")).unwrap();
+    let frames = super::frame::Frame::ALL.map(|f| f.name().to_string());
     let config = AgreementConfig {
         form,
+        frames: framed.then(|| frames.to_vec()),
         ..Default::default()
     };
     // Every word is in the vocabulary: `prepare` refuses the file otherwise.
@@ -106,12 +124,13 @@ fn file(text: &str, form: AgreementForm) -> AgreementFile {
 
 #[test]
 fn handcrafted_files_are_in_the_lexicon_and_their_labels_agree() {
-    for (text, form) in [
-        (NUMBER, AgreementForm::Number),
-        (PAIRS, AgreementForm::LanguageModel),
-    ] {
-        let f = file(text, form);
-        assert!(f.items.len() >= 100, "{} sentences", f.items.len());
+    let forms = [AgreementForm::Number, AgreementForm::LanguageModel];
+    for (text, form, framed, lines, count) in FILES
+        .iter()
+        .flat_map(|&(n, p, fr, l, c)| [(n, forms[0], fr, l, c), (p, forms[1], fr, l, c)])
+    {
+        let f = file(text, form, framed);
+        assert!(f.items.len() >= lines, "{} sentences", f.items.len());
         let mut families: BTreeMap<String, [usize; 2]> = BTreeMap::new();
         for item in &f.items {
             check(item);
@@ -123,24 +142,26 @@ fn handcrafted_files_are_in_the_lexicon_and_their_labels_agree() {
         for (family, [sg, pl]) in &families {
             assert!(*sg >= 4 && *pl >= 4, "{family}: {sg} singular, {pl} plural");
         }
-        assert_eq!(families.len(), 8, "{families:?}");
+        assert_eq!(families.len(), count, "{families:?}");
     }
 }
 
 #[test]
 fn the_pairs_file_holds_the_same_prefixes_and_labels() {
-    let (number, pairs) = (
-        file(NUMBER, AgreementForm::Number),
-        file(PAIRS, AgreementForm::LanguageModel),
-    );
-    assert_eq!(number.items.len(), pairs.items.len());
-    for (a, b) in number.items.iter().zip(&pairs.items) {
-        assert_eq!(
-            (&a.prefix, label(a)),
-            (&b.prefix, label(b)),
-            "line {}",
-            b.line
+    for (number, pairs, framed, _, _) in FILES {
+        let (number, pairs) = (
+            file(number, AgreementForm::Number, framed),
+            file(pairs, AgreementForm::LanguageModel, framed),
         );
-        assert_eq!((a.attractors, a.distance), (b.attractors, b.distance));
+        assert_eq!(number.items.len(), pairs.items.len());
+        for (a, b) in number.items.iter().zip(&pairs.items) {
+            assert_eq!(
+                (&a.prefix, label(a)),
+                (&b.prefix, label(b)),
+                "line {}",
+                b.line
+            );
+            assert_eq!((a.attractors, a.distance), (b.attractors, b.distance));
+        }
     }
 }
