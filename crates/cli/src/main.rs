@@ -3,6 +3,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[cfg(feature = "torch")]
+mod allocation;
 mod cmd;
 #[cfg(feature = "torch")]
 mod progress;

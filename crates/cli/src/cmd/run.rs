@@ -16,11 +16,12 @@ pub struct Args {
     /// Folder that holds one results folder per sweep.
     #[arg(long, default_value = "results")]
     results: PathBuf,
-    /// Runs trained at once. Default: the cores divided by --threads.
+    /// Runs trained at once. Default: the CPUs this process may use (SLURM_CPUS_PER_TASK, the
+    /// cgroup CPU quota, the affinity mask; the smallest) divided by --threads.
     #[arg(long)]
     jobs: Option<usize>,
     /// libtorch intra-op threads per run. Default: 1 when several runs train at once, else all
-    /// cores.
+    /// the CPUs this process may use.
     #[arg(long)]
     threads: Option<usize>,
     /// cpu, cuda or auto (CUDA when libtorch sees a GPU).
@@ -58,7 +59,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         None => Shard::from_env(|k| std::env::var(k).ok(), args.shards)?.unwrap_or(Shard::ALL),
     };
     let device = args.device.resolve().map_err(anyhow::Error::msg)?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The CPUs this process may use (SLURM's request, the cgroup quota, the affinity mask),
+    // not the node's: see crate::allocation and docs/cluster.md.
+    let allocation = crate::allocation::detect();
+    let cores = allocation.cpus;
     let mine = (0..runs.len()).filter(|i| shard.owns(*i)).count();
     let (jobs, threads) = match (args.jobs, args.threads) {
         (Some(j), Some(t)) => (j, t),
@@ -88,6 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
     let store = Store::open(&args.results.join(&sweep.name), &text)?;
+    eprintln!("{}: {allocation}", sweep.name);
     eprintln!(
         "{}: {} runs ({} in this shard), {jobs} at a time, {threads} thread(s) each, on {}",
         sweep.name,
