@@ -78,6 +78,10 @@ fn the_committed_ewt_files_are_the_commands_output() {
         let out = finish(sandbox.rnnlab(&args).spawn().unwrap());
         assert_success(&out);
         let made = std::fs::read_to_string(sandbox.path().join("o.tsv")).unwrap();
+        // Every line is one `rnnlab eval` can read (no pair whose two verbs are one word).
+        let parsed = rnnlab_tasks::parse_tsv(&made, Path::new(committed)).unwrap();
+        let lines = made.lines().filter(|l| !l.starts_with('#')).count();
+        assert_eq!(parsed.items.len(), lines);
         let kept = std::fs::read_to_string(repo(&format!("{EWT}/{committed}"))).unwrap();
         assert!(
             made == kept,

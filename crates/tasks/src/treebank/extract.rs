@@ -12,7 +12,8 @@
 //! 2nd-person subjects (`I`, `we`, `you`: English marks their person, not their number, on
 //! the verb: "I have", "we have"); coordinated subjects (`John and Mary are`: the number
 //! belongs to the coordination); and subjects whose own `Number` contradicts the verb's
-//! (annotation slips, notional agreement such as "the team are").
+//! (annotation slips, notional agreement such as "the team are"); and, of the rest, verbs not
+//! spelled as their lemma inflects (`it s`, `u r`: no trustworthy other form).
 use super::conllu::{Sentence, Word};
 use super::inflect::{to_plural, to_singular};
 
@@ -100,6 +101,8 @@ pub struct Skipped {
     pub first_or_second_person: usize,
     pub coordinated: usize,
     pub mismatch: usize,
+    /// Verbs not spelled as their lemma inflects (web-text typos such as `it s`, `u r`).
+    pub nonstandard: usize,
 }
 
 /// What [`extract`] found.
@@ -137,6 +140,25 @@ fn verb_number(word: &Word) -> Option<bool> {
         },
         _ => None,
     }
+}
+
+/// True when the verb is spelled as English inflects its lemma: `is`/`are`/`was`/`were` and
+/// their contractions for `be`, `has`/`have`/`'s`/`'ve` for `have`, otherwise the lemma's
+/// third-person singular ([`to_singular`]) for `VBZ` and the lemma itself for `VBP`. Typos
+/// and clipped forms of web text (`s`, `r`, `ai`) have no trustworthy other form.
+fn standard(verb: &Word) -> bool {
+    let (form, lemma) = (plain(&verb.form.to_lowercase()), verb.lemma.to_lowercase());
+    match lemma.as_str() {
+        "be" => ["is", "are", "was", "were", "'s", "'re"].contains(&form.as_str()),
+        "have" => ["has", "have", "'s", "'ve"].contains(&form.as_str()),
+        _ if verb.xpos == "VBZ" => to_singular(&lemma) == form,
+        _ => form == lemma,
+    }
+}
+
+/// A word with its typographic apostrophes (`’s`, `` `s ``: web text has both) written `'`.
+fn plain(word: &str) -> String {
+    word.replace(['\u{2019}', '`'], "'")
 }
 
 /// The finite verb of the clause headed by `head`: the head itself, or its first auxiliary
@@ -241,6 +263,10 @@ pub fn extract(sentences: &[Sentence]) -> Extraction {
                 out.skipped.mismatch += 1;
                 continue;
             }
+            if !standard(verb) {
+                out.skipped.nonstandard += 1;
+                continue;
+            }
             let end = name_end(sentence, subject.id);
             let between = &sentence.words[end..verb.id - 1];
             let attractors = between
@@ -250,9 +276,14 @@ pub fn extract(sentences: &[Sentence]) -> Extraction {
                 .count();
             let good = verb.form.to_lowercase();
             let bad = if plural {
-                to_singular(&good)
+                to_singular(&plain(&good))
             } else {
-                to_plural(&good, Some(verb.lemma.as_str()))
+                to_plural(&plain(&good), Some(verb.lemma.as_str()))
+            };
+            // The wrong form keeps the right one's apostrophe: `’s` against `’re`.
+            let bad = match good.chars().find(|c| matches!(c, '\u{2019}' | '`')) {
+                Some(a) => bad.replace('\'', &a.to_string()),
+                None => bad,
             };
             out.pairs.push(Pair {
                 sent_id: sentence.sent_id.clone(),

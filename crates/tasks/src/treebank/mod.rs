@@ -119,8 +119,14 @@ pub fn summary(extraction: &Extraction) -> String {
     let _ = writeln!(
         out,
         "left out: {} subjects whose verb shows no number, {} after their verb, {} 1st/2nd \
-         person, {} coordinated, {} whose Number contradicts the verb's",
-        s.no_number, s.verb_first, s.first_or_second_person, s.coordinated, s.mismatch
+         person, {} coordinated, {} whose Number contradicts the verb's, {} verbs not spelled \
+         as their lemma inflects",
+        s.no_number,
+        s.verb_first,
+        s.first_or_second_person,
+        s.coordinated,
+        s.mismatch,
+        s.nonstandard
     );
     out
 }
