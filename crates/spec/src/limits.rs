@@ -69,9 +69,8 @@ pub(crate) fn screen(text: &str, limits: &Limits) -> Result<(), Refusal> {
         return Err(Refusal {
             location: None,
             message: format!(
-                "the file is {} bytes, more than the {} a sweep file may have; a sweep is a few \
+                "the file has more than the {} bytes a sweep file may have; a sweep is a few \
                  kilobytes: list levels in `grid` instead of writing runs out, or split the sweep",
-                text.len(),
                 limits.max_bytes
             ),
         });

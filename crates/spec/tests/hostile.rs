@@ -109,7 +109,10 @@ fn files_nested_100000_deep_in_every_style() {
     has(&rejected(&flow_lists), message);
     has(&rejected_within(&flow_lists, &unsized_), message);
     let flow_maps = format!("name: x\nbase: {}1{}\n", "{a: ".repeat(n), "}".repeat(n));
-    has(&rejected(&flow_maps), "bytes, more than the 262144");
+    has(
+        &rejected(&flow_maps),
+        "the file has more than the 262144 bytes",
+    );
     has(
         &rejected_within(&flow_maps, &unsized_),
         "brackets nested 33 deep",
@@ -165,6 +168,6 @@ fn a_huge_file_is_refused_by_its_size() {
     let text = format!("{BASE}description: {}\n", "x".repeat(1 << 20));
     has(
         &rejected(&text),
-        "bytes, more than the 262144 a sweep file may have",
+        "the file has more than the 262144 bytes a sweep file may have",
     );
 }

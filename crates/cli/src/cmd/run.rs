@@ -38,22 +38,28 @@ pub struct Args {
     /// The shard count for a Kubernetes Indexed Job (its `completions`).
     #[arg(long)]
     shards: Option<usize>,
-    /// Print the runs (id and varying parameters) without running them.
+    /// Print the runs (id, varying parameters and estimated cost) without running them.
     #[arg(long)]
     dry_run: bool,
+    /// Refuse a sweep of more runs than this (variants × grid levels × seeds, counted before
+    /// expanding).
+    #[arg(long, default_value_t = rnnlab_spec::Limits::default().max_runs)]
+    max_runs: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let Some(Expanded { sweep, runs, .. }) = super::validate::load(&args.file) else {
+    let limits = rnnlab_spec::Limits {
+        max_runs: args.max_runs,
+        ..Default::default()
+    };
+    let Some(expanded) = super::validate::load_within(&args.file, &limits) else {
         return Ok(2);
     };
     if args.dry_run {
-        for run in &runs {
-            println!("{}  {}", run.id, run.label());
-        }
-        println!("{} runs", runs.len());
+        super::validate::dry_run(&expanded, args.jobs);
         return Ok(0);
     }
+    let Expanded { sweep, runs, .. } = expanded;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text)?,
         None => Shard::from_env(|k| std::env::var(k).ok(), args.shards)?.unwrap_or(Shard::ALL),

@@ -1,34 +1,65 @@
+//! `rnnlab validate`: every problem of each sweep file at once (the spec's checks, within
+//! `--max-runs`), then what its runs will cost: parameters, the memory of a training step,
+//! FLOPs and, where libtorch can measure this machine, time. A run whose step cannot fit in
+//! this machine's memory is an error, located where its size was written.
 use std::path::{Path, PathBuf};
 
-use rnnlab_spec::{Expanded, Sweep};
+use rnnlab_spec::estimate::Estimate;
+use rnnlab_spec::{Expanded, Limits, Sweep};
+
+#[cfg(feature = "torch")]
+mod calibration;
+pub mod estimate;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Sweep files to check.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Refuse a sweep of more runs than this (variants × grid levels × seeds, counted before
+    /// expanding).
+    #[arg(long, default_value_t = Limits::default().max_runs)]
+    max_runs: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    let limits = Limits {
+        max_runs: args.max_runs,
+        ..Limits::default()
+    };
     let mut code = 0;
     for file in &args.files {
-        match load(file) {
-            Some(expanded) => println!("{}: ok, {} runs", file.display(), expanded.runs.len()),
+        match load_within(file, &limits) {
+            Some(expanded) => {
+                println!("{}: ok, {} runs", file.display(), expanded.runs.len());
+                print!("{}", per_point(&expanded));
+                println!("{}", totals(&expanded, None));
+            }
             None => code = 2,
         }
     }
     Ok(code)
 }
 
-/// Loads, validates and expands a sweep, printing every warning and error to stderr.
-/// None when the sweep has errors (the caller exits 2).
+/// [`load_within`] the default limits.
 pub fn load(file: &Path) -> Option<Expanded> {
-    match Sweep::load_and_expand(file) {
+    load_within(file, &Limits::default())
+}
+
+/// Loads, validates and expands a sweep, and refuses runs that cannot fit in this machine's
+/// memory, printing every warning and error to stderr. None when the sweep has errors (the
+/// caller exits 2).
+pub fn load_within(file: &Path, limits: &Limits) -> Option<Expanded> {
+    match Sweep::load_and_expand_with(file, limits) {
         Ok(expanded) => {
             for w in &expanded.warnings {
                 eprintln!("warning: {w}");
             }
-            Some(expanded)
+            let refused = too_big(file, &expanded);
+            for e in &refused {
+                eprintln!("error: {e}");
+            }
+            refused.is_empty().then_some(expanded)
         }
         Err(rejected) => {
             for w in &rejected.warnings {
@@ -38,4 +69,157 @@ pub fn load(file: &Path) -> Option<Expanded> {
             None
         }
     }
+}
+
+/// One message per place in the file that makes some run too big for this machine.
+fn too_big(file: &Path, expanded: &Expanded) -> Vec<String> {
+    let Some((memory, source)) = estimate::machine_memory() else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (run, e) in expanded.runs.iter().zip(estimate::of_runs(&expanded.runs)) {
+        let Ok(e) = e else { continue };
+        if e.memory.total() <= memory {
+            continue;
+        }
+        let culprit = estimate::culprit(&e);
+        let place = match rnnlab_spec::origin(&expanded.sweep, &text, run, culprit) {
+            Some((at, Some(l))) => format!("{at} ({l})"),
+            Some((at, None)) => at,
+            None => format!("{culprit} (its default)"),
+        };
+        if out.iter().any(|(p, _)| *p == place) {
+            continue;
+        }
+        let message = format!(
+            "{}: {place}: run {} ({}): {}",
+            file.display(),
+            run.id,
+            run.label(),
+            estimate::too_big(&e, memory, &source)
+        );
+        out.push((place, message));
+    }
+    out.into_iter().map(|(_, m)| m).collect()
+}
+
+/// `rnnlab run --dry-run`: every run (id, varying parameters, estimate) and their count on
+/// stdout, the count last as scripts read it (scripts/bench/throughput), and the totals with
+/// `jobs` runs at once on stderr.
+pub fn dry_run(expanded: &Expanded, jobs: Option<usize>) {
+    let rate = rate();
+    for (run, e) in expanded.runs.iter().zip(estimate::of_runs(&expanded.runs)) {
+        let what = match e {
+            Ok(e) => estimate::line(&e, rate.as_ref()),
+            Err(why) => format!("no estimate: {why}"),
+        };
+        println!("{}  {}  {what}", run.id, run.label());
+    }
+    println!("{} runs", expanded.runs.len());
+    eprintln!("{}", totals(expanded, jobs).trim_start());
+}
+
+/// Most grid points listed one by one; the totals cover every run.
+const LISTED: usize = 20;
+
+/// One line per grid point (its seeds cost the same): the runs' estimates.
+fn per_point(expanded: &Expanded) -> String {
+    let rate = rate();
+    let estimates = estimate::of_runs(&expanded.runs);
+    let mut points: Vec<(String, usize, &Result<Estimate, String>)> = Vec::new();
+    for (run, e) in expanded.runs.iter().zip(&estimates) {
+        let label: Vec<String> = run
+            .params
+            .iter()
+            .filter(|(k, _)| k != "seed")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let label = label.join(" ");
+        match points.iter_mut().find(|(l, _, _)| *l == label) {
+            Some(point) => point.1 += 1,
+            None => points.push((label, 1, e)),
+        }
+    }
+    let mut out = String::new();
+    for (label, runs, e) in points.iter().take(LISTED) {
+        let what = match e {
+            Ok(e) => estimate::line(e, rate.as_ref()),
+            Err(why) => format!("no estimate: {why}"),
+        };
+        let label = if label.is_empty() { "every run" } else { label };
+        let runs = if *runs == 1 {
+            "1 run".into()
+        } else {
+            format!("{runs} runs")
+        };
+        out.push_str(&format!("  {label} ({runs}): {what}\n"));
+    }
+    if points.len() > LISTED {
+        out.push_str(&format!(
+            "  ... and {} more grid points\n",
+            points.len() - LISTED
+        ));
+    }
+    out
+}
+
+/// The sweep's totals: FLOPs, the largest step's memory, and the time with `jobs` runs at once
+/// (default: the CPUs this process may use).
+pub fn totals(expanded: &Expanded, jobs: Option<usize>) -> String {
+    let estimates: Vec<Estimate> = estimate::of_runs(&expanded.runs)
+        .into_iter()
+        .flatten()
+        .collect();
+    let flops: f64 = estimates.iter().map(|e| e.run_flops).sum();
+    let largest = estimates
+        .iter()
+        .map(|e| e.memory.total())
+        .fold(0.0, f64::max);
+    let mut out = format!(
+        "  sweep: {} runs, {} in all if no run stops early; the largest step needs {}",
+        expanded.runs.len(),
+        estimate::unit(flops, "FLOP"),
+        estimate::bytes(largest)
+    );
+    match rate() {
+        Some(rate) => {
+            let jobs = jobs
+                .unwrap_or_else(cpus)
+                .clamp(1, expanded.runs.len().max(1));
+            let seconds: f64 = estimates.iter().map(|e| rate.seconds(e)).sum();
+            out.push_str(&format!(
+                "; about {} with {jobs} job{} ({:.2} GFLOP/s a job on fused cells, {:.2} on \
+                 unrolled ones, measured on this machine)",
+                estimate::duration(seconds / jobs as f64),
+                if jobs == 1 { "" } else { "s" },
+                1e-9 / rate.fused,
+                1e-9 / rate.unrolled
+            ));
+        }
+        None => out.push_str("; no time estimate: this build has no libtorch to time steps with"),
+    }
+    out
+}
+
+/// Measured (or read from the cache) once per process.
+#[cfg(feature = "torch")]
+fn rate() -> Option<estimate::Rate> {
+    static RATE: std::sync::OnceLock<Option<estimate::Rate>> = std::sync::OnceLock::new();
+    *RATE.get_or_init(calibration::rate)
+}
+
+#[cfg(not(feature = "torch"))]
+fn rate() -> Option<estimate::Rate> {
+    None
+}
+
+#[cfg(feature = "torch")]
+fn cpus() -> usize {
+    crate::allocation::detect().cpus
+}
+
+#[cfg(not(feature = "torch"))]
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -68,5 +68,7 @@ fn aliases_that_expand_past_the_budget_are_refused() {
 #[test]
 fn large_files_are_refused_before_parsing() {
     let text = format!("name: a\ndescription: {}\n", "x".repeat(300_000));
-    assert!(refused(&text).message.contains("bytes, more than"));
+    assert!(refused(&text)
+        .message
+        .contains("the file has more than the 262144 bytes"));
 }
