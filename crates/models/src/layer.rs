@@ -72,6 +72,85 @@ impl Layer {
         self.merge_directions(out)
     }
 
+    /// One direction over full-length sequences from the state `start` (zeros when `None`),
+    /// returning the outputs `[B, T, H]` and the final state: truncated backpropagation
+    /// through time carries it from one window of a text to the next (Williams & Peng 1990;
+    /// the batching of Zaremba, Sutskever & Vinyals 2014).
+    pub fn seq_from(&self, x: &Tensor, train: bool, start: Option<&State>) -> (Tensor, State) {
+        assert_eq!(
+            self.directions.len(),
+            1,
+            "a carried state is for one direction (a bidirectional layer reads the future)"
+        );
+        let w = &self.directions[0];
+        let b = x.size()[0];
+        let zeros = || Tensor::zeros([b, self.hidden as i64], (x.kind(), x.device()));
+        let h0 = start.map_or_else(zeros, |s| s.h.shallow_clone());
+        let c0 = cell::has_memory(self.cell).then(|| {
+            start
+                .and_then(|s| s.c.as_ref())
+                .map_or_else(zeros, Tensor::shallow_clone)
+        });
+        if !self.is_fused() {
+            let unrolled = cell::Unrolled::new(self.cell, w);
+            let xw = unrolled.input_share(x);
+            let mut state = State { h: h0, c: c0 };
+            let mut hs = Vec::with_capacity(x.size()[1] as usize);
+            for k in 0..x.size()[1] {
+                state = unrolled.step(&xw.select(1, k), &state);
+                hs.push(state.h.shallow_clone());
+            }
+            return (Tensor::stack(&hs, 1), state);
+        }
+        let params = [&w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh];
+        let h0 = h0.unsqueeze(0);
+        let last = |h: Tensor| h.squeeze_dim(0);
+        match self.cell {
+            Cell::Lstm => {
+                let c0 = c0.expect("an LSTM has a cell state").unsqueeze(0);
+                let (y, h, c) = x.lstm(&[&h0, &c0], &params, true, 1, 0.0, train, false, true);
+                (
+                    y,
+                    State {
+                        h: last(h),
+                        c: Some(last(c)),
+                    },
+                )
+            }
+            Cell::Gru => {
+                let (y, h) = x.gru(&h0, &params, true, 1, 0.0, train, false, true);
+                (
+                    y,
+                    State {
+                        h: last(h),
+                        c: None,
+                    },
+                )
+            }
+            Cell::RnnTanh => {
+                let (y, h) = x.rnn_tanh(&h0, &params, true, 1, 0.0, train, false, true);
+                (
+                    y,
+                    State {
+                        h: last(h),
+                        c: None,
+                    },
+                )
+            }
+            Cell::RnnRelu => {
+                let (y, h) = x.rnn_relu(&h0, &params, true, 1, 0.0, train, false, true);
+                (
+                    y,
+                    State {
+                        h: last(h),
+                        c: None,
+                    },
+                )
+            }
+            _ => unreachable!("only the four classic cells have fused kernels"),
+        }
+    }
+
     /// libtorch's fused kernel over `directions` (one: forward in time; two: forward and
     /// backward over the whole sequence, concatenated).
     fn fused(&self, x: &Tensor, directions: &[Weights], train: bool) -> Tensor {

@@ -5,6 +5,7 @@ use rnnlab_spec::ModelConfig;
 use rnnlab_tasks::{Readout, Rng, Shape};
 use tch::{nn, Kind, Tensor};
 
+use crate::cell::State;
 use crate::init;
 use crate::lengths::Lengths;
 use crate::stack::{Mode, Stack};
@@ -80,7 +81,19 @@ impl Model {
     /// per-step readouts and `[B, O]` for last-step ones (`O = 1` for regression), read at
     /// each example's last real step.
     pub fn forward(&self, x: &Tensor, lengths: Option<&Tensor>, train: bool) -> Tensor {
-        self.run(x, lengths, train, Mode::Fused)
+        self.run(x, lengths, train, Mode::Fused, None)
+    }
+
+    /// Forward pass over full-length windows of a stream, starting from the states in `carry`
+    /// (zeros when it is empty) and leaving the final states there, for truncated
+    /// backpropagation through time: the caller detaches them before the next window. Only
+    /// for unidirectional models with per-step readouts (language modelling).
+    pub fn forward_carried(&self, x: &Tensor, carry: &mut Vec<State>, train: bool) -> Tensor {
+        assert!(
+            !self.bidirectional && self.readout == Readout::PerStep,
+            "a carried state is for unidirectional per-step models"
+        );
+        self.run(x, None, train, Mode::Fused, Some(carry))
     }
 
     /// Forward pass on the unrolled cells, returning every hidden state as well:
@@ -92,11 +105,18 @@ impl Model {
         lengths: Option<&Tensor>,
     ) -> (Tensor, Vec<Vec<Tensor>>) {
         let mut states = Vec::new();
-        let y = self.run(x, lengths, false, Mode::Record(&mut states));
+        let y = self.run(x, lengths, false, Mode::Record(&mut states), None);
         (y, states)
     }
 
-    fn run(&self, x: &Tensor, lengths: Option<&Tensor>, train: bool, mode: Mode) -> Tensor {
+    fn run(
+        &self,
+        x: &Tensor,
+        lengths: Option<&Tensor>,
+        train: bool,
+        mode: Mode,
+        carry: Option<&mut Vec<State>>,
+    ) -> Tensor {
         let lengths = Lengths::new(lengths, x.size()[1]);
         let x = match &self.input {
             Input::Dense => x.shallow_clone(),
@@ -109,7 +129,7 @@ impl Model {
                 t
             }
         };
-        let h = self.stack.run(&x, &lengths, train, mode, &dropout);
+        let h = self.stack.run(&x, &lengths, train, mode, &dropout, carry);
         let h = dropout(h);
         // `linear` is nn.Linear's op: the bias add folds into one addmm, forward and backward,
         // instead of a matmul plus a separate broadcast add over every step.

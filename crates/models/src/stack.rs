@@ -9,6 +9,7 @@ use rnnlab_spec::{ModelConfig, Skip};
 use rnnlab_tasks::Rng;
 use tch::{nn, Kind, Tensor};
 
+use crate::cell::State;
 use crate::init;
 use crate::layer::Layer;
 use crate::lengths::Lengths;
@@ -88,7 +89,9 @@ impl Stack {
     }
 
     /// Runs the stack over `[B, T, I]` whose examples end where `lengths` says. `between` is
-    /// applied to every layer's input except the first's (dropout between layers).
+    /// applied to every layer's input except the first's (dropout between layers). With
+    /// `carry` (full-length, one-direction stacks), each layer starts from its state in it
+    /// (zeros when it is empty) and leaves its final state there.
     pub fn run(
         &self,
         x: &Tensor,
@@ -96,7 +99,9 @@ impl Stack {
         train: bool,
         mut mode: Mode,
         between: &dyn Fn(Tensor) -> Tensor,
+        carry: Option<&mut Vec<State>>,
     ) -> Tensor {
+        let mut finals = Vec::new();
         let mut outputs: Vec<Tensor> = vec![x.shallow_clone()];
         for (l, (layer, skip)) in self.layers.iter().zip(&self.skips).enumerate() {
             let below = outputs.last().expect("input is there").shallow_clone();
@@ -110,9 +115,14 @@ impl Stack {
                 }
                 _ => below.shallow_clone(),
             };
-            let f = match &mut mode {
-                Mode::Fused => layer.seq(&reads, lengths, train),
-                Mode::Record(all) => {
+            let f = match (&mut mode, carry.as_deref()) {
+                (Mode::Fused, Some(states)) => {
+                    let (y, last) = layer.seq_from(&reads, train, states.get(l));
+                    finals.push(last);
+                    y
+                }
+                (Mode::Fused, None) => layer.seq(&reads, lengths, train),
+                (Mode::Record(all), _) => {
                     let mut hs = Vec::new();
                     let y = layer.seq_unrolled(&reads, lengths, Some(&mut hs));
                     all.push(hs);
@@ -128,6 +138,9 @@ impl Stack {
                 }
             };
             outputs.push(y);
+        }
+        if let Some(states) = carry {
+            *states = finals;
         }
         outputs.pop().expect("at least one layer")
     }
