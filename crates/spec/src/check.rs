@@ -40,7 +40,12 @@ impl RunConfig {
                  use the task's `form: number`",
             );
         }
-        if self.train.probe_every.is_some() && matches!(self.task, TaskConfig::Agreement(_)) {
+        if self.train.probe_every.is_some()
+            && matches!(
+                self.task,
+                TaskConfig::Agreement(_) | TaskConfig::TreebankAgreement(_)
+            )
+        {
             out.error(
                 "train.probe_every",
                 "the gradient-flow probe measures ‖∂L/∂h_t‖ against the distance from the end \

@@ -116,7 +116,7 @@ pub fn sequence_length(task: &TaskConfig) -> Option<usize> {
         TaskConfig::Copy(c) => Some(c.length.saturating_add(c.recall.saturating_mul(2))),
         TaskConfig::Adding(c) => Some(c.length),
         TaskConfig::TemporalOrder(c) => Some(c.length),
-        TaskConfig::Agreement(_) => None,
+        TaskConfig::Agreement(_) | TaskConfig::TreebankAgreement(_) => None,
     }
 }
 

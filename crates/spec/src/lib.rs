@@ -31,6 +31,7 @@ mod suggest;
 mod sweep;
 mod task;
 mod train;
+mod treebank;
 mod validate;
 
 pub use check::{Problem, Severity};
@@ -49,3 +50,4 @@ pub use task::{
     AddingConfig, AgreementConfig, AgreementForm, CopyConfig, TaskConfig, TemporalOrderConfig,
 };
 pub use train::{Clip, ClipKind, Optimizer, Schedule, TrainConfig};
+pub use treebank::TreebankAgreementConfig;

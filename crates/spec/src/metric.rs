@@ -156,6 +156,12 @@ pub const TASKS: &[TaskMetrics] = &[
         metric("accuracy", Higher, "fraction", EVALUATIONS,
             "share of sentences whose verb agrees: the right number predicted, or the grammatical form scored above the other"),
     ]),
+    task!("treebank_agreement", main: "accuracy", [
+        metric("loss", Lower, "nats", EVERY_SPLIT,
+            "mean cross-entropy of the verb's number, read at the last word of the prefix"),
+        metric("accuracy", Higher, "fraction", EVALUATIONS,
+            "share of treebank pairs whose verb's number is predicted right"),
+    ]),
 ];
 
 /// The metrics of task kind `kind`; `None` for a kind the catalogue does not know.

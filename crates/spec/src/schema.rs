@@ -49,7 +49,13 @@ impl<'de> de::Deserializer<'de> for Spy<'_> {
 }
 
 /// The task kinds, in the order the docs list them. A test checks serde agrees.
-pub(crate) const TASK_KINDS: &[&str] = &["copy", "adding", "temporal_order", "agreement"];
+pub(crate) const TASK_KINDS: &[&str] = &[
+    "copy",
+    "adding",
+    "temporal_order",
+    "agreement",
+    "treebank_agreement",
+];
 
 /// The fields of a task kind besides `kind`.
 pub(crate) fn task_fields(kind: &str) -> Option<&'static [&'static str]> {
@@ -58,6 +64,7 @@ pub(crate) fn task_fields(kind: &str) -> Option<&'static [&'static str]> {
         "adding" => fields_of::<AddingConfig>(),
         "temporal_order" => fields_of::<TemporalOrderConfig>(),
         "agreement" => fields_of::<AgreementConfig>(),
+        "treebank_agreement" => fields_of::<crate::TreebankAgreementConfig>(),
         _ => return None,
     })
 }

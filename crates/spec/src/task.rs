@@ -10,6 +10,7 @@ pub enum TaskConfig {
     Adding(AddingConfig),
     TemporalOrder(TemporalOrderConfig),
     Agreement(AgreementConfig),
+    TreebankAgreement(crate::TreebankAgreementConfig),
 }
 
 impl TaskConfig {
@@ -20,6 +21,7 @@ impl TaskConfig {
             TaskConfig::Adding(_) => "adding",
             TaskConfig::TemporalOrder(_) => "temporal_order",
             TaskConfig::Agreement(_) => "agreement",
+            TaskConfig::TreebankAgreement(_) => "treebank_agreement",
         }
     }
 
@@ -42,6 +44,7 @@ impl TaskConfig {
             TaskConfig::Adding(c) => c.check(),
             TaskConfig::TemporalOrder(c) => c.check(),
             TaskConfig::Agreement(c) => c.check(),
+            TaskConfig::TreebankAgreement(c) => c.check(),
         }
     }
 }

@@ -181,6 +181,9 @@ pub fn try_build(config: &TaskConfig, seed: u64) -> Result<Box<dyn Task>, TaskEr
         TaskConfig::Adding(c) => Box::new(Adding::new(c.clone(), seed)),
         TaskConfig::TemporalOrder(c) => Box::new(TemporalOrder::new(c.clone(), seed)),
         TaskConfig::Agreement(c) => Box::new(Agreement::new(c.clone(), seed).map_err(error)?),
+        TaskConfig::TreebankAgreement(c) => {
+            Box::new(treebank::TreebankAgreement::new(c, seed).map_err(error)?)
+        }
     })
 }
 

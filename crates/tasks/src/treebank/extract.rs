@@ -74,6 +74,10 @@ pub struct Pair {
     /// Words strictly between the subject's last word and the verb, punctuation included.
     pub distance: usize,
     pub kind: SubjectKind,
+    /// The number of the prefix's last noun (`NOUN` or `PROPN` with a `Number`), `true` for
+    /// plural: the sequential-recency heuristic of Linzen et al. 2016 answers with it. `None`
+    /// when the prefix has no such noun.
+    pub last_noun: Option<bool>,
     /// The relations of what stands between subject and verb: for each stretch of words
     /// between them, the relation by which it hangs from the subject or the clause (`nmod`,
     /// `acl:relcl`, `advmod`, `appos`, ...), in order, each once; punctuation left out.
@@ -300,6 +304,12 @@ pub fn extract(sentences: &[Sentence]) -> Extraction {
                 attractors,
                 distance: between.len(),
                 kind: SubjectKind::of(subject),
+                last_noun: sentence.words[..verb.id - 1]
+                    .iter()
+                    .rev()
+                    .filter(|w| matches!(w.upos.as_str(), "NOUN" | "PROPN"))
+                    .find_map(|w| w.feat("Number"))
+                    .map(|n| n == "Plur"),
                 path: path(sentence, end, verb.id),
             });
         }

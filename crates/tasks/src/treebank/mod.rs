@@ -6,6 +6,7 @@
 mod conllu;
 mod extract;
 mod inflect;
+mod task;
 #[cfg(test)]
 mod tests;
 
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 pub use conllu::{parse_conllu, read_conllu, Sentence, Word};
 pub use extract::{extract, Extraction, Pair, Skipped, SubjectKind};
 pub use inflect::{to_plural, to_singular};
+pub use task::TreebankAgreement;
 
 /// Why a treebank cannot be read; each names the file, and the line where there is one.
 #[derive(Debug, thiserror::Error)]

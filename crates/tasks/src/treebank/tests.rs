@@ -149,6 +149,11 @@ fn extracts_the_hand_checked_pairs_of_real_ewt_sentences() {
             nonstandard: 0,
         }
     );
+    // The last noun before the verb: `year` (not the attractor `lists`), `Defense` against
+    // `civilians`, none before `That 's`, `Awsat` before `reports`, `sculptures`.
+    let last: Vec<Option<bool>> = e.pairs.iter().map(|p| p.last_noun).collect();
+    let (s, p) = (Some(false), Some(true));
+    assert_eq!(last, [None, None, s, s, None, s, s, s, p]);
     let goodger = &e.pairs[5];
     assert_eq!(
         (goodger.subject, goodger.subject_end, goodger.verb),
