@@ -302,5 +302,14 @@ fn explain(path: &str, serde_message: &str, default: Option<Value>) -> String {
     let example = default
         .map(|d| format!("; e.g. `{path}: {}`", yaml_scalar(&d)))
         .unwrap_or_default();
-    format!("`{path}`: {serde_message}{example}")
+    // serde's words for a tagged value (`!name 3`) and for a non-name where a name belongs
+    // speak of its own types; say it in the sweep's terms (both found by tests/fuzz.rs).
+    if serde_message.contains("tagged enums do not support enum input") {
+        return format!(
+            "`{path}`: a YAML tag (`!name`) has no meaning in a sweep; write the value without \
+             it{example}"
+        );
+    }
+    let message = serde_message.replace("expected a Value::Tagged enum", "expected a name");
+    format!("`{path}`: {message}{example}")
 }

@@ -48,7 +48,8 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
                 None => SpecError::Yaml {
                     path: diag.file.clone(),
                     location: Location::of(&e),
-                    message: format!("not valid YAML: {e}"),
+                    message: too_large(&e.to_string())
+                        .unwrap_or_else(|| format!("not valid YAML: {e}")),
                 },
             });
             return None;
@@ -136,6 +137,23 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
         }
     }
     Some(sweep)
+}
+
+/// serde_norway reads a whole number beyond 64 bits as a u128 or i128, which no YAML value
+/// holds: say so (found by tests/fuzz.rs) instead of "invalid type ... expected any YAML value".
+fn too_large(message: &str) -> Option<String> {
+    let rest = message.split_once("invalid type: integer `")?.1;
+    let (number, rest) = rest.split_once('`')?;
+    if !(rest.starts_with(" as u128") || rest.starts_with(" as i128")) {
+        return None;
+    }
+    let place = message.split_once(": invalid type").map_or("", |(p, _)| p);
+    let at = rest.rsplit_once(" at line ").map(|(_, l)| format!(" at line {l}"));
+    Some(format!(
+        "{place}: the number {number} does not fit in 64 bits; no setting takes one this \
+         large{}",
+        at.unwrap_or_default()
+    ))
 }
 
 /// Resolves YAML merge keys (`<<: *defaults`) in a part, so that shared settings can be

@@ -10,7 +10,9 @@
 //! with the error it must give (replayed by `bad_sweeps.rs`).
 //!
 //! `RNNLAB_FUZZ_CASES` sets the number of cases (default 10,000, about 3 s);
-//! `RNNLAB_FUZZ_SEED` another seed. docs/sweeps.md records the 100,000-case run.
+//! `RNNLAB_FUZZ_SEED` another seed; `RNNLAB_FUZZ_KEEP=DIR` writes the first rejected mutant of
+//! each kind of error to DIR, to pick corpus files from. docs/sweeps.md records the
+//! 100,000-case run.
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -194,6 +196,18 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// An error's kind: its message without the file, place and the values quoted in it.
+fn kind(error: &str) -> String {
+    let message = error.rsplit("): ").next().unwrap_or(error);
+    let message = message.split_once(": ").map_or(message, |(_, m)| m);
+    let words: Vec<&str> = message
+        .split_whitespace()
+        .take_while(|w| !w.contains('`') && !w.contains(|c: char| c.is_ascii_digit()))
+        .take(6)
+        .collect();
+    words.join(" ")
+}
+
 /// The process's peak resident memory in KiB (`VmHWM`), where /proc says.
 fn peak_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -218,6 +232,8 @@ fn mutants_of_the_committed_sweeps_never_panic_hang_or_blow_up() {
     let mut runner = TestRunner::new_with_rng(config, rng);
     let strategy = (0..sweeps.len(), prop::collection::vec(edit(), 1..=8));
     let (accepted, rejected) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    let keep = std::env::var_os("RNNLAB_FUZZ_KEEP").map(PathBuf::from);
+    let kinds = std::cell::RefCell::new(std::collections::BTreeSet::new());
     let start = Instant::now();
     let result = runner.run(&strategy, |(which, edits)| {
         let (path, text) = &sweeps[which];
@@ -234,6 +250,15 @@ fn mutants_of_the_committed_sweeps_never_panic_hang_or_blow_up() {
             Err(r) => {
                 prop_assert!(!r.errors.is_empty(), "rejected with no error:\n{mutant}");
                 rejected.set(rejected.get() + 1);
+                if let Some(dir) = &keep {
+                    let first = r.errors[0].to_string();
+                    if kinds.borrow_mut().insert(kind(&first)) {
+                        let n = kinds.borrow().len();
+                        let file = dir.join(format!("fuzz_{n:03}.yaml"));
+                        let text = format!("# expect: {}\n{mutant}", kind(&first));
+                        std::fs::write(&file, text).expect("writing a kept mutant");
+                    }
+                }
             }
         }
         Ok(())
