@@ -148,7 +148,9 @@ fn too_large(message: &str) -> Option<String> {
         return None;
     }
     let place = message.split_once(": invalid type").map_or("", |(p, _)| p);
-    let at = rest.rsplit_once(" at line ").map(|(_, l)| format!(" at line {l}"));
+    let at = rest
+        .rsplit_once(" at line ")
+        .map(|(_, l)| format!(" at line {l}"));
     Some(format!(
         "{place}: the number {number} does not fit in 64 bits; no setting takes one this \
          large{}",
