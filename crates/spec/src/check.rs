@@ -32,7 +32,13 @@ impl RunConfig {
         model(&self.model, &mut out);
         train(&self.train, &mut out);
         stop(&self.stop, &self.task, &mut out);
-        if self.model.bidirectional && self.task.is_language_model() {
+        if self.model.bidirectional && matches!(self.task, TaskConfig::Text(_)) {
+            out.error(
+                "model.bidirectional",
+                "a bidirectional model would read the future of the text it predicts (its \
+                 backward direction has seen the next token); set `bidirectional: false`",
+            );
+        } else if self.model.bidirectional && self.task.is_language_model() {
             out.error(
                 "model.bidirectional",
                 "a bidirectional model cannot be trained on a language-model task: its backward \

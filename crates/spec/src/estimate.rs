@@ -116,6 +116,7 @@ pub fn sequence_length(task: &TaskConfig) -> Option<usize> {
         TaskConfig::Copy(c) => Some(c.length.saturating_add(c.recall.saturating_mul(2))),
         TaskConfig::Adding(c) => Some(c.length),
         TaskConfig::TemporalOrder(c) => Some(c.length),
+        TaskConfig::Text(c) => Some(c.bptt),
         TaskConfig::Agreement(_) | TaskConfig::TreebankAgreement(_) => None,
     }
 }

@@ -30,6 +30,7 @@ mod stop;
 mod suggest;
 mod sweep;
 mod task;
+mod text;
 mod train;
 mod treebank;
 mod validate;
@@ -49,5 +50,6 @@ pub use sweep::{yaml_scalar, Expanded, Sweep};
 pub use task::{
     AddingConfig, AgreementConfig, AgreementForm, CopyConfig, TaskConfig, TemporalOrderConfig,
 };
+pub use text::{CorpusConfig, TextConfig, TextLevel};
 pub use train::{Clip, ClipKind, Optimizer, Schedule, TrainConfig};
 pub use treebank::TreebankAgreementConfig;

@@ -162,6 +162,16 @@ pub const TASKS: &[TaskMetrics] = &[
         metric("accuracy", Higher, "fraction", EVALUATIONS,
             "share of treebank pairs whose verb's number is predicted right"),
     ]),
+    task!("text", main: "perplexity", [
+        metric("loss", Lower, "nats", EVERY_SPLIT,
+            "mean cross-entropy of each next token, in nats per token"),
+        metric("accuracy", Higher, "fraction", EVALUATIONS,
+            "share of next tokens predicted right (the argmax is the token that follows)"),
+        metric("perplexity", Lower, "tokens", EVALUATIONS,
+            "exp(loss) over a whole split: the effective number of equally likely next tokens"),
+        metric("bits_per_token", Lower, "bits", EVALUATIONS,
+            "loss / ln 2; at char level the bits per character of Graves 2013 and Karpathy et al. 2015"),
+    ]),
 ];
 
 /// The metrics of task kind `kind`; `None` for a kind the catalogue does not know.

@@ -55,6 +55,7 @@ pub(crate) const TASK_KINDS: &[&str] = &[
     "temporal_order",
     "agreement",
     "treebank_agreement",
+    "text",
 ];
 
 /// The fields of a task kind besides `kind`.
@@ -65,6 +66,7 @@ pub(crate) fn task_fields(kind: &str) -> Option<&'static [&'static str]> {
         "temporal_order" => fields_of::<TemporalOrderConfig>(),
         "agreement" => fields_of::<AgreementConfig>(),
         "treebank_agreement" => fields_of::<crate::TreebankAgreementConfig>(),
+        "text" => fields_of::<crate::TextConfig>(),
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@ pub enum TaskConfig {
     TemporalOrder(TemporalOrderConfig),
     Agreement(AgreementConfig),
     TreebankAgreement(crate::TreebankAgreementConfig),
+    Text(crate::TextConfig),
 }
 
 impl TaskConfig {
@@ -22,6 +23,7 @@ impl TaskConfig {
             TaskConfig::TemporalOrder(_) => "temporal_order",
             TaskConfig::Agreement(_) => "agreement",
             TaskConfig::TreebankAgreement(_) => "treebank_agreement",
+            TaskConfig::Text(_) => "text",
         }
     }
 
@@ -34,6 +36,7 @@ impl TaskConfig {
     /// would solve by reading the answer.
     pub fn is_language_model(&self) -> bool {
         matches!(self, TaskConfig::Agreement(a) if a.form == AgreementForm::LanguageModel)
+            || matches!(self, TaskConfig::Text(_))
     }
 
     /// Range checks of the task's parameters: `Err` names the first out-of-range field
@@ -45,6 +48,7 @@ impl TaskConfig {
             TaskConfig::TemporalOrder(c) => c.check(),
             TaskConfig::Agreement(c) => c.check(),
             TaskConfig::TreebankAgreement(c) => c.check(),
+            TaskConfig::Text(c) => c.check(),
         }
     }
 }

@@ -5,7 +5,8 @@
 //! for bit on any machine, in any thread, in any order. No libtorch here: a [`Batch`] is plain
 //! vectors, turned into tensors by the trainer.
 //!
-//! The tasks: [`Copy`] memory, [`Adding`], [`TemporalOrder`] and subject-verb [`Agreement`].
+//! The tasks: [`Copy`] memory, [`Adding`], [`TemporalOrder`], subject-verb [`Agreement`] and
+//! language modelling on a corpus, [`Text`] (read from files, not generated).
 //! [`build`] turns a task config into its generator; [`describe`] renders an example for a
 //! person to read; [`metrics`] holds reference implementations of the task metrics.
 mod adding;
@@ -16,6 +17,7 @@ mod describe;
 pub mod metrics;
 pub mod rng;
 mod temporal_order;
+pub mod text;
 pub mod treebank;
 
 pub use adding::Adding;
@@ -28,6 +30,7 @@ pub use copy::Copy;
 pub use describe::{describe, Example};
 pub use rng::Rng;
 pub use temporal_order::TemporalOrder;
+pub use text::{Text, TextError};
 
 use rnnlab_spec::{TaskConfig, TaskMetrics};
 
@@ -139,6 +142,15 @@ pub trait Task: Send + Sync {
         let _ = split;
         self.baselines()
     }
+    /// For tasks whose batches are consecutive windows of `size` parallel streams (language
+    /// modelling with truncated BPTT): how many batches cover `split` once. The trainer carries
+    /// the hidden state from batch k to k + 1 (detached), starts from zero state at k = 0, and
+    /// evaluates a split as its windows in order. `None` (the default): batches of independent
+    /// examples.
+    fn stream_batches(&self, split: Split, size: usize) -> Option<u64> {
+        let _ = (split, size);
+        None
+    }
     /// The words of a token task, indexed by id (id 0 is padding); `None` for dense tasks.
     fn vocab(&self) -> Option<&[String]> {
         None
@@ -184,6 +196,7 @@ pub fn try_build(config: &TaskConfig, seed: u64) -> Result<Box<dyn Task>, TaskEr
         TaskConfig::TreebankAgreement(c) => {
             Box::new(treebank::TreebankAgreement::new(c, seed).map_err(error)?)
         }
+        TaskConfig::Text(c) => Box::new(Text::new(c).map_err(|e| error(e.to_string()))?),
     })
 }
 
