@@ -4,7 +4,7 @@ use rnnlab_tasks::Split;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Print generated examples a person can read.
+    /// Print generated examples, for a person to read or (--format jsonl) as data.
     ///
     /// Example: rnnlab tasks sample agreement --set max_attractors=3 -n 5
     Sample(SampleArgs),
@@ -26,7 +26,10 @@ pub struct SampleArgs {
     /// train, valid or test.
     #[arg(long, default_value = "train", value_parser = ["train", "valid", "test"])]
     split: String,
-    /// text (for people) or jsonl (one JSON object per line).
+    /// text (for people) or jsonl: one JSON object per example with the data as numbers
+    /// (`inputs`: symbol ids, per-step values or token ids; `targets` with `mask` and `recall`,
+    /// or `target`), `length`, `readout` and the metadata; `pandas.read_json(path,
+    /// lines=True)` reads it as is.
     #[arg(long, default_value = "text", value_parser = ["text", "jsonl"])]
     format: String,
 }
