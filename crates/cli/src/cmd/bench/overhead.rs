@@ -12,7 +12,8 @@ use tch::Device;
 use super::{copy_task, train_config, Args, ClockArg};
 use crate::table::Table;
 
-/// Each long-dependency task at `--length` (default 1000) time steps: the time to generate a
+/// Each long-dependency task at `--length` (default 1000) time steps, and the text task with
+/// that window on tiny-shakespeare (when run from the repository root): the time to generate a
 /// batch and to make its tensors, next to one training step of a one-layer LSTM
 /// (`--hidden`, default 128) on a batch of that task.
 pub fn data(args: &Args) -> anyhow::Result<Table> {
@@ -36,7 +37,7 @@ pub fn data(args: &Args) -> anyhow::Result<Table> {
         ],
     );
     for &steps in args.length.as_deref().unwrap_or(&[1000]) {
-        let tasks = [
+        let mut tasks = vec![
             ("copy", copy_task(steps)?),
             (
                 "adding",
@@ -50,6 +51,11 @@ pub fn data(args: &Args) -> anyhow::Result<Table> {
                 }),
             ),
         ];
+        // The text task slices a corpus read once (bptt = the length), from the repository
+        // root, where its path resolves.
+        if Path::new(SHAKESPEARE).exists() {
+            tasks.push(("text", text_task(steps)));
+        }
         for &hidden in args.hidden.as_deref().unwrap_or(&[128]) {
             for (name, task) in &tasks {
                 eprintln!("  {name} T={steps} (LSTM H={hidden})");
@@ -90,6 +96,19 @@ pub fn data(args: &Args) -> anyhow::Result<Table> {
         }
     }
     Ok(table)
+}
+
+const SHAKESPEARE: &str = "experiments/data/tinyshakespeare/input.txt.gz";
+
+fn text_task(bptt: usize) -> TaskConfig {
+    TaskConfig::Text(rnnlab_spec::TextConfig {
+        corpus: rnnlab_spec::CorpusConfig {
+            train: SHAKESPEARE.into(),
+            ..Default::default()
+        },
+        bptt,
+        ..Default::default()
+    })
 }
 
 /// Trains the sweep's first run as `rnnlab run` does (in a temporary results folder) and breaks
