@@ -42,6 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 }
 
 /// [`load_within`] the default limits.
+#[cfg(feature = "torch")]
 pub fn load(file: &Path) -> Option<Expanded> {
     load_within(file, &Limits::default())
 }
@@ -107,6 +108,7 @@ fn too_big(file: &Path, expanded: &Expanded) -> Vec<String> {
 /// `rnnlab run --dry-run`: every run (id, varying parameters, estimate) and their count on
 /// stdout, the count last as scripts read it (scripts/bench/throughput), and the totals with
 /// `jobs` runs at once on stderr.
+#[cfg(feature = "torch")]
 pub fn dry_run(expanded: &Expanded, jobs: Option<usize>) {
     let rate = rate();
     for (run, e) in expanded.runs.iter().zip(estimate::of_runs(&expanded.runs)) {
