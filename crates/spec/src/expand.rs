@@ -24,6 +24,7 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
     let axes = grid_axes(sweep, diag);
     let variants = variants(sweep, diag);
     let excludes = excludes(sweep, diag);
+    let search = crate::search::check_search(sweep, &axes, &variants, diag);
     let base_ok = match &sweep.base {
         Value::Mapping(_) => true,
         Value::Null => {
@@ -53,7 +54,7 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
     if seeds.is_empty() {
         seeds.push(0);
     }
-    if too_many_runs(&variants, &axes, seeds.len(), diag) {
+    if too_many_runs(&variants, &axes, seeds.len(), sweep.search.as_ref(), diag) {
         return Vec::new();
     }
     // Whether every grid point resolved: claims can only be checked against complete runs.
@@ -94,18 +95,25 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
                 hits.iter().for_each(|&i| matched[i] = true);
                 continue;
             }
-            for &seed in &seeds {
-                let mut params = params.clone();
-                params.push(("seed".to_string(), seed.to_string()));
-                let config = RunConfig {
-                    seed,
-                    ..config.clone()
-                };
-                runs.push(Run::new(config, params));
-                origins.push(Origin {
-                    variant: variant.clone(),
-                    point: point.clone(),
-                });
+            // With a search, one config per trial (its sampled values written in).
+            let trials = match &search {
+                Some(s) => crate::search::trials(s, &config, &params, diag),
+                None => vec![(config, params)],
+            };
+            for (config, params) in &trials {
+                for &seed in &seeds {
+                    let mut params = params.clone();
+                    params.push(("seed".to_string(), seed.to_string()));
+                    let config = RunConfig {
+                        seed,
+                        ..config.clone()
+                    };
+                    runs.push(Run::new(config, params));
+                    origins.push(Origin {
+                        variant: variant.clone(),
+                        point: point.clone(),
+                    });
+                }
             }
         }
     }
@@ -119,6 +127,9 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
                  the grid's levels, or remove it",
             );
         }
+    }
+    if let Some((s, _)) = sweep.search.as_ref().zip(search.as_ref()) {
+        crate::search::check_runs(s, &runs, diag);
     }
     let axis_levels = sweep.axes();
     check_claims(sweep, &axis_levels, &runs, complete, diag);

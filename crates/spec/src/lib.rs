@@ -26,6 +26,7 @@ pub mod power;
 mod resolve;
 mod run;
 mod schema;
+pub mod search;
 mod stop;
 mod suggest;
 mod sweep;
@@ -45,6 +46,7 @@ pub use metric::{higher_is_better, Direction, Metric, MetricRef, Scalar, TaskMet
 pub use model::{Cell, Init, Merge, ModelConfig, Skip};
 pub use origin::origin;
 pub use run::{Run, RunConfig};
+pub use search::{Search, SearchPlan};
 pub use stop::{Criterion, Diverged, StopConfig};
 pub use sweep::{yaml_scalar, Expanded, Sweep};
 pub use task::{

@@ -273,16 +273,24 @@ impl Walk<'_> {
 
 /// Refuses a sweep whose run count (variants × levels of each axis × seeds, before `exclude`)
 /// passes `--max-runs`, counted without expanding anything: expansion resolves and hashes
-/// every run, and 32 million of them took minutes and gigabytes.
+/// every run, and 32 million of them took minutes and gigabytes. With a `search`, each
+/// variant × grid point counts trials × seeds + the confirmation seeds.
 pub(crate) fn too_many_runs(
     variants: &[Variant],
     axes: &[(String, Vec<Value>)],
     seeds: usize,
+    search: Option<&crate::Search>,
     diag: &mut Diag<'_>,
 ) -> bool {
     let mut factors = vec![variants.len().max(1) as u128];
     factors.extend(axes.iter().map(|(_, v)| v.len() as u128));
-    factors.push(seeds as u128);
+    let per_point = match search {
+        Some(s) => (s.trials as u128)
+            .saturating_mul(seeds as u128)
+            .saturating_add(s.confirm.seeds.len() as u128),
+        None => seeds as u128,
+    };
+    factors.push(per_point);
     let runs = factors.iter().fold(1u128, |n, f| n.saturating_mul(*f));
     let max = diag.limits.max_runs;
     if runs <= max as u128 {
@@ -296,8 +304,17 @@ pub(crate) fn too_many_runs(
         axes.iter()
             .map(|(a, v)| format!("{} levels of {a}", v.len())),
     );
-    parts.push(format!("{seeds} seeds"));
-    let at = if axes.is_empty() {
+    parts.push(match search {
+        Some(s) => format!(
+            "({} trials × {seeds} seeds + {} confirmation seeds)",
+            s.trials,
+            s.confirm.seeds.len()
+        ),
+        None => format!("{seeds} seeds"),
+    });
+    let at = if search.is_some() {
+        YamlPath::top("search").key("trials")
+    } else if axes.is_empty() {
         YamlPath::top("seeds")
     } else {
         YamlPath::top("grid")

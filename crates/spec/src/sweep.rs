@@ -3,6 +3,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
+use crate::search::{Search, SearchPlan};
 use crate::validate::{parse_sweep, Diag};
 use crate::{Claim, Limits, Rejected, ReportHints, Run, SpecError, SpecWarning};
 
@@ -37,6 +38,10 @@ pub struct Sweep {
     /// Chart hints for `rnnlab report`. Default: chosen from the sweep's axes.
     #[serde(default)]
     pub report: ReportHints,
+    /// An equal-budget hyperparameter search per variant × grid point (`docs/sweeps.md`,
+    /// "search"). Default: none (each grid point runs once per seed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<Search>,
 }
 
 fn default_seeds() -> Vec<u64> {
@@ -49,6 +54,9 @@ pub struct Expanded {
     pub sweep: Sweep,
     pub runs: Vec<Run>,
     pub warnings: Vec<SpecWarning>,
+    /// The search's groups, trials, rungs and confirmation seeds, when the sweep has a
+    /// `search:` block; its trial runs are `runs`.
+    pub search: Option<SearchPlan>,
 }
 
 impl Sweep {
@@ -154,6 +162,7 @@ fn finish(sweep: Option<Sweep>, runs: Vec<Run>, diag: Diag<'_>) -> Result<Expand
     let (errors, warnings) = diag.into_errors();
     match sweep {
         Some(sweep) if errors.is_empty() => Ok(Expanded {
+            search: crate::search::plan_of(&sweep, &runs),
             sweep,
             runs,
             warnings,

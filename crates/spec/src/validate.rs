@@ -82,6 +82,7 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
         exclude: Vec::new(),
         claims: Vec::new(),
         report: ReportHints::default(),
+        search: None,
     };
     macro_rules! field {
         ($key:literal, $slot:expr, $hint:literal) => {
@@ -135,6 +136,9 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
         if let Some(hints) = parse_report(report, diag) {
             sweep.report = hints;
         }
+    }
+    if let Some(search) = get("search") {
+        sweep.search = crate::search::parse_search(search, diag);
     }
     Some(sweep)
 }
