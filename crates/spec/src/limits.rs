@@ -55,6 +55,17 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The default bounds on the file, none on the number of runs: for reading sweeps that
+    /// have already been run.
+    pub fn any_runs() -> Self {
+        Self {
+            max_runs: usize::MAX,
+            ..Self::default()
+        }
+    }
+}
+
 /// Why a text was refused before parsing, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Refusal {

@@ -110,14 +110,19 @@ impl Sweep {
         finish(Some(self.clone()), runs, diag)
     }
 
-    /// Reads, validates and returns a sweep; the first error if it is invalid.
+    /// Reads, validates and returns a sweep; the first error if it is invalid. No bound on the
+    /// number of runs: this reads sweeps already run (a results folder's `sweep.yaml`, which
+    /// `rnnlab run --max-runs` may have let past the default).
     pub fn load(path: &Path) -> Result<Sweep, SpecError> {
-        Sweep::load_and_expand(path).map(|e| e.sweep).map_err(first)
+        Sweep::load_and_expand_with(path, &Limits::any_runs())
+            .map(|e| e.sweep)
+            .map_err(first)
     }
 
-    /// Parses and validates sweep text; the first error if it is invalid.
+    /// Parses and validates sweep text; the first error if it is invalid. No bound on the
+    /// number of runs, as [`Sweep::load`].
     pub fn parse(text: &str, path: &Path) -> Result<Sweep, SpecError> {
-        Sweep::parse_and_expand(text, path)
+        Sweep::parse_and_expand_with(text, path, &Limits::any_runs())
             .map(|e| e.sweep)
             .map_err(first)
     }

@@ -82,17 +82,30 @@ fn a_huge_grid_is_counted_not_expanded() {
          20 levels of task.length × 20 levels of train.lr × 20 levels of train.batch × 20 levels \
          of train.steps × 10 seeds), more than the 100000 allowed",
     );
-    // A raised bound lets a large sweep through (8000 runs against a bound of 1000).
-    let small = text.replace(", 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]", "]");
-    let limits = Limits {
-        max_runs: 1000,
-        ..Limits::default()
-    };
-    let err = Sweep::parse_and_expand_with(&small, Path::new("x.yaml"), &limits).unwrap_err();
-    assert!(
-        err.to_string().contains("more than the 1000 allowed"),
-        "{err}"
+    // The bound is `--max-runs`: 60 runs pass a bound of 60, not one of 59.
+    let small = format!(
+        "{BASE}grid:\n  model.hidden: [8, 16, 32]\n  task.length: [10, 11, 12, 13, 14]\n\
+         seeds: [1, 2, 3, 4]\n"
     );
+    let within = |max_runs| {
+        let limits = Limits {
+            max_runs,
+            ..Limits::default()
+        };
+        Sweep::parse_and_expand_with(&small, Path::new("x.yaml"), &limits)
+    };
+    assert_eq!(within(60).unwrap().runs.len(), 60);
+    let err = within(59).unwrap_err().to_string();
+    assert!(err.contains("the sweep has 60 runs (3 levels of model.hidden × 5 levels of task.length × 4 seeds), more than the 59 allowed"), "{err}");
+    // `Sweep::parse` reads sweeps already run (a results folder's sweep.yaml, perhaps run with
+    // a raised --max-runs): no bound on runs.
+    let seeds: Vec<String> = (1..=25_001).map(|s| s.to_string()).collect();
+    let many = format!(
+        "{BASE}grid:\n  model.hidden: [8, 16, 32, 64]\nseeds: [{}]\n",
+        seeds.join(", ")
+    );
+    assert!(Sweep::parse_and_expand(&many, Path::new("x.yaml")).is_err());
+    assert!(Sweep::parse(&many, Path::new("x.yaml")).is_ok());
 }
 
 #[test]
