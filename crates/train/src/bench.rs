@@ -66,7 +66,7 @@ pub fn time_steps(
     let mut opt = optim::Optimizer::new(&params, train);
     let batch = DeviceBatch::for_training(task.batch(Split::Train, 0, train.batch), device);
     Ok(timed(warmup, repeat, |i, phases, laps| {
-        let (_, norm) = step::gradients(&net, &mut opt, &params, &batch, phases, laps);
+        let (_, norm) = step::gradients(&net, &mut opt, &params, &batch, None, phases, laps);
         step::update(&mut opt, &params, train, i, norm, phases, laps);
     }))
 }

@@ -219,12 +219,12 @@ pub fn state(id: &str, step: usize) -> State {
     }
 }
 
+/// A checkpoint as read: its state and its tensors by name.
+pub type Loaded = (State, BTreeMap<String, tch::Tensor>);
+
 /// The checkpoint of run `id` in `files`, with its tensors by name: `Ok(None)` when there is
 /// none, `Err` when there is one that cannot be used.
-pub fn read(
-    files: &RunFiles,
-    id: &str,
-) -> Result<Option<(State, BTreeMap<String, tch::Tensor>)>, Unusable> {
+pub fn read(files: &RunFiles, id: &str) -> Result<Option<Loaded>, Unusable> {
     let text = match std::fs::read(files.checkpoint()) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -3,7 +3,8 @@ use std::collections::BTreeMap;
 
 use tch::{Kind, Reduction, Tensor};
 
-use rnnlab_results::files::BreakdownRow;
+use rnnlab_models::probe;
+use rnnlab_results::files::{BreakdownRow, GradflowRow};
 
 use crate::data::{DeviceBatch, DeviceTargets};
 
@@ -29,6 +30,21 @@ pub fn loss(y: &Tensor, batch: &DeviceBatch) -> Tensor {
         }
         DeviceTargets::LastClass(classes) => y.cross_entropy_for_logits(classes),
         DeviceTargets::LastValue(values) => y.mse_loss(values, Reduction::Mean),
+    }
+}
+
+/// Adds the metrics that are functions of the mean loss, for the task kinds whose catalogue
+/// lists them (`columns`): a language model's perplexity, exp(loss), and its bits per token,
+/// loss / ln 2 (bits per character at character level; Graves 2013 reports text models so).
+pub fn derive(columns: &[&str], means: &mut BTreeMap<String, f64>) {
+    let Some(&loss) = means.get("loss") else {
+        return;
+    };
+    if columns.contains(&"perplexity") {
+        means.insert("perplexity".into(), loss.exp());
+    }
+    if columns.contains(&"bits_per_token") {
+        means.insert("bits_per_token".into(), loss / std::f64::consts::LN_2);
     }
 }
 
@@ -226,4 +242,26 @@ impl Breakdown {
 /// ([`rnnlab_spec::higher_is_better`]), the same one the report and claims use.
 pub fn higher_is_better(metric: &str) -> bool {
     rnnlab_spec::higher_is_better(metric)
+}
+
+/// Appends the gradient-flow probe's norms at `step` as gradflow.csv rows.
+pub fn push_gradflow(out: &mut Vec<GradflowRow>, step: usize, flow: &probe::GradientFlow) {
+    for (layer, directions) in flow.norms.iter().enumerate() {
+        for (direction, norms) in directions.iter().enumerate() {
+            // Distance: steps between h_t and the end of the sequence, where the loss is read
+            // (for the backward direction, from the start).
+            let last = norms.len().saturating_sub(1);
+            for (t, norm) in norms.iter().enumerate() {
+                let distance = if direction == 0 { last - t } else { t };
+                out.push(GradflowRow {
+                    step,
+                    layer,
+                    direction,
+                    t,
+                    distance,
+                    norm: *norm,
+                });
+            }
+        }
+    }
 }

@@ -1,10 +1,12 @@
 //! A [`Trainer`]'s checkpoints: taking one, and continuing from one (checkpoint.rs owns the
 //! files). Everything the remaining steps read is restored: weights, optimizer state, the
 //! dropout generator, the step, the metric and gradient-flow rows, the best values, the
-//! training window, and the early-stopping and divergence state. Batches need no state: a
-//! task's training batch is a function of the run's seed and the step.
+//! training window, the early-stopping and divergence state, and a stream task's carried
+//! hidden state. Batches need no state: a task's training batch is a function of the run's
+//! seed and the step.
 use std::collections::BTreeMap;
 
+use rnnlab_models::cell::State;
 use tch::Tensor;
 
 use crate::checkpoint::{self, Exact, FlowRow, Row, Unusable, WindowState};
@@ -47,6 +49,12 @@ impl Trainer<'_> {
                 .into_iter()
                 .map(|(i, slot, t)| (format!("optim.{i}.{slot}"), t.shallow_clone())),
         );
+        for (l, state) in self.carry.iter().flatten().enumerate() {
+            tensors.push((format!("carry.{l}.h"), state.h.shallow_clone()));
+            if let Some(c) = &state.c {
+                tensors.push((format!("carry.{l}.c"), c.shallow_clone()));
+            }
+        }
         tensors.sort_by(|a, b| a.0.cmp(&b.0));
         checkpoint::write(&self.ctx.store.run(&self.run.id), state, &tensors)?;
         self.checkpointed = self.done;
@@ -102,6 +110,22 @@ impl Trainer<'_> {
                     .ok_or_else(|| invalid(format!("split `{}`", r.split)))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // A stream task's carried state: layer by layer until the first missing one (an empty
+        // carry, as at the start of an epoch, has none).
+        let mut carry = Vec::new();
+        while let Some(h) = tensors.remove(&format!("carry.{}.h", carry.len())) {
+            let c = tensors.remove(&format!("carry.{}.c", carry.len()));
+            let device = self.ctx.device;
+            carry.push(State {
+                h: h.to_device(device),
+                c: c.map(|c| c.to_device(device)),
+            });
+        }
+        if !carry.is_empty() && self.carry.is_none() {
+            return Err(invalid(
+                "a carried state for a task that carries none".into(),
+            ));
+        }
         if state.step > self.run.config.train.steps {
             return Err(invalid(format!(
                 "step {} is past the run's end",
@@ -119,6 +143,9 @@ impl Trainer<'_> {
             }
         });
         self.model.restore_dropout_state(state.dropout_rng);
+        if let Some(slot) = &mut self.carry {
+            *slot = carry;
+        }
         self.done = state.step;
         self.checkpointed = state.step;
         self.elapsed_before = state.elapsed_s.0;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+use rnnlab_models::cell::State;
 use rnnlab_models::{probe, Model};
 use rnnlab_results::files::{GradflowRow, MetricsRow};
 use rnnlab_results::{write_atomic_with, Baseline, Divergence, DivergenceRule};
@@ -12,6 +13,7 @@ use rnnlab_tasks::{Split, Task};
 use tch::{nn, Device, Tensor};
 
 use crate::data::DeviceBatch;
+use crate::evalset::EvalSet;
 use crate::executor::Observer;
 use crate::metrics::{self, Evaluation};
 use crate::optim::Optimizer;
@@ -82,7 +84,10 @@ pub(crate) struct Trainer<'a> {
     pub(crate) opt: Optimizer,
     params: Vec<Tensor>,
     /// The fixed validation set, drawn once.
-    valid: Vec<DeviceBatch>,
+    valid: EvalSet,
+    /// For stream tasks (a text in windows), the hidden state carried from one training
+    /// window to the next, detached; `None` for tasks of independent examples.
+    pub(crate) carry: Option<Vec<State>>,
     /// The task's metric columns after `loss`.
     columns: &'static [&'static str],
     pub(crate) rows: Vec<MetricsRow>,
@@ -95,13 +100,13 @@ pub(crate) struct Trainer<'a> {
     /// The validation loss above which an evaluation counts towards divergence
     /// (`stop.diverged` times the task's no-learning loss); `None` when the rule is off or the
     /// task has no loss baseline.
-    diverge_above: Option<f64>,
+    pub(crate) diverge_above: Option<f64>,
     /// The latest consecutive evaluations whose validation loss was above it: (step, loss).
     pub(crate) above: Vec<(usize, f64)>,
     /// Why the run diverged, once it has.
-    divergence: Option<Divergence>,
+    pub(crate) divergence: Option<Divergence>,
     /// How the run ended, once it has.
-    status: Option<Status>,
+    pub(crate) status: Option<Status>,
     profile: Profile,
 }
 
@@ -121,8 +126,25 @@ impl<'a> Trainer<'a> {
         let model = Model::new(&vs.root(), &cfg.model, &task.shape(), cfg.seed);
         let params = vs.trainable_variables();
         let opt = Optimizer::new(&params, &cfg.train);
-        let valid = eval_set(task.as_ref(), Split::Valid, run, ctx.device);
+        let valid = EvalSet::new(task.as_ref(), Split::Valid, run, ctx.device);
         let columns = &task.metrics()[1..];
+        let task_streams = task.stream_batches(Split::Train, cfg.train.batch).is_some();
+        for split in [Split::Train, Split::Valid, Split::Test] {
+            if task.stream_batches(split, cfg.train.batch) == Some(0) {
+                return Err(TrainError::Task {
+                    id: run.id.clone(),
+                    source: rnnlab_tasks::TaskError {
+                        kind: task.kind(),
+                        message: format!(
+                            "the {} split is too short for {} streams of one window each: \
+                             lower train.batch or the task's window (bptt)",
+                            split.name(),
+                            cfg.train.batch
+                        ),
+                    },
+                });
+            }
+        }
         let diverge_above = cfg.stop.diverged.threshold(task.no_learning_loss());
         let profile = Profile {
             setup: clock.now().saturating_sub(began),
@@ -142,6 +164,7 @@ impl<'a> Trainer<'a> {
             opt,
             params,
             valid,
+            carry: task_streams.then(Vec::new),
             columns,
             rows: Vec::new(),
             best: BTreeMap::new(),
@@ -191,14 +214,22 @@ impl<'a> Trainer<'a> {
             let flow = probe::measure(&self.model, &batch.x, batch.lengths.as_ref(), |y| {
                 metrics::loss(y, &batch)
             });
-            push_gradflow(&mut self.gradflow, step, &flow);
+            metrics::push_gradflow(&mut self.gradflow, step, &flow);
             phases.probe += laps.lap();
+        }
+        // A stream task's training windows go round the text: each epoch starts from zeros.
+        let windows = self.task.stream_batches(Split::Train, tc.batch);
+        if let (Some(carry), Some(n)) = (&mut self.carry, windows) {
+            if step as u64 % n == 0 {
+                carry.clear();
+            }
         }
         let (loss, norm) = step::gradients(
             &self.model,
             &mut self.opt,
             &self.params,
             &batch,
+            self.carry.as_mut(),
             phases,
             laps,
         );
@@ -231,50 +262,6 @@ impl<'a> Trainer<'a> {
         Ok(())
     }
 
-    /// Ends the run as diverged, recording why.
-    fn diverge(&mut self, rule: DivergenceRule, reason: String) {
-        self.divergence = Some(Divergence { rule, reason });
-        self.status = Some(Status::Diverged);
-    }
-
-    /// The divergence rules on a validation loss: a non-finite one diverges at once; one
-    /// above [`Trainer::diverge_above`] at `stop.diverged.evaluations` consecutive evaluations
-    /// does too.
-    fn judge_valid_loss(&mut self, loss: f64) {
-        if !loss.is_finite() {
-            self.diverge(
-                DivergenceRule::NonFinite,
-                format!("non-finite valid loss ({loss}) at step {}", self.done),
-            );
-            return;
-        }
-        let Some(bound) = self.diverge_above.filter(|b| loss > *b) else {
-            self.above.clear();
-            return;
-        };
-        self.above.push((self.done, loss));
-        let d = &self.run.config.stop.diverged;
-        if self.above.len() >= d.evaluations {
-            let k = d.loss_above_baseline.unwrap_or(f64::NAN);
-            let seen: Vec<String> = self
-                .above
-                .iter()
-                .map(|(step, loss)| format!("{} at step {step}", short(*loss)))
-                .collect();
-            self.diverge(
-                DivergenceRule::Loss,
-                format!(
-                    "valid loss above {k} x the no-learning loss {} (= {}) at {} consecutive \
-                     evaluations: {}",
-                    short(bound / k),
-                    short(bound),
-                    self.above.len(),
-                    seen.join(", ")
-                ),
-            );
-        }
-    }
-
     /// Records the training window and a validation evaluation, updates the best values,
     /// rewrites metrics.csv, and stops the run when it diverges (`stop.diverged`) or meets
     /// `stop.solved`.
@@ -291,7 +278,11 @@ impl<'a> Trainer<'a> {
             clip_rate: Some(w.clipped as f64 / steps),
             elapsed_s: self.elapsed(),
         });
-        let means = evaluate(&self.model, &self.valid, Evaluation::default()).means();
+        let mut means = self
+            .valid
+            .evaluate(&self.model, Evaluation::default())
+            .means();
+        metrics::derive(self.task.metrics(), &mut means);
         self.rows.push(self.row("valid", &means));
         for (k, v) in &means {
             let better = |old: f64| {
@@ -340,9 +331,10 @@ impl<'a> Trainer<'a> {
         let wall_s = self.elapsed();
         let mut final_ = BTreeMap::new();
         if matches!(status, Status::Completed | Status::Solved) {
-            let test = eval_set(self.task.as_ref(), Split::Test, run, self.ctx.device);
-            let e = evaluate(&self.model, &test, Evaluation::with_breakdown());
+            let test = EvalSet::new(self.task.as_ref(), Split::Test, run, self.ctx.device);
+            let e = test.evaluate(&self.model, Evaluation::with_breakdown());
             final_ = e.means();
+            metrics::derive(self.task.metrics(), &mut final_);
             let breakdown = e.breakdown_rows();
             if !breakdown.is_empty() {
                 rnnlab_results::files::write_breakdown(&files.breakdown(), &breakdown)?;
@@ -401,52 +393,6 @@ impl<'a> Trainer<'a> {
             grad_norm: None,
             clip_rate: None,
             elapsed_s: self.elapsed(),
-        }
-    }
-}
-
-/// A number for a message: 4 significant digits.
-fn short(v: f64) -> String {
-    format!("{}", format!("{v:.3e}").parse::<f64>().unwrap_or(v))
-}
-
-/// A fixed evaluation set: `train.eval_size` examples of `split`, drawn once, kept on the
-/// device.
-fn eval_set(task: &dyn Task, split: Split, run: &Run, device: Device) -> Vec<DeviceBatch> {
-    let (size, batch) = (run.config.train.eval_size, run.config.train.batch);
-    (0..size.div_ceil(batch))
-        .map(|i| {
-            let n = batch.min(size - i * batch);
-            DeviceBatch::new(task.batch(split, i as u64, n), task, device)
-        })
-        .collect()
-}
-
-fn evaluate(model: &Model, set: &[DeviceBatch], mut e: Evaluation) -> Evaluation {
-    let _guard = tch::no_grad_guard();
-    for b in set {
-        e.add(&model.forward(&b.x, b.lengths.as_ref(), false), b);
-    }
-    e
-}
-
-fn push_gradflow(out: &mut Vec<GradflowRow>, step: usize, flow: &probe::GradientFlow) {
-    for (layer, directions) in flow.norms.iter().enumerate() {
-        for (direction, norms) in directions.iter().enumerate() {
-            // Distance: steps between h_t and the end of the sequence, where the loss is read
-            // (for the backward direction, from the start).
-            let last = norms.len().saturating_sub(1);
-            for (t, norm) in norms.iter().enumerate() {
-                let distance = if direction == 0 { last - t } else { t };
-                out.push(GradflowRow {
-                    step,
-                    layer,
-                    direction,
-                    t,
-                    distance,
-                    norm: *norm,
-                });
-            }
         }
     }
 }

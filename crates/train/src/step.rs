@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use rnnlab_models::cell::State;
 use rnnlab_models::Model;
 use rnnlab_spec::TrainConfig;
 use tch::Tensor;
@@ -134,20 +135,32 @@ fn reading_cost(clock: Clock) -> Duration {
     })
 }
 
-/// Forward, loss and backward on `batch`. Returns the loss and the global gradient norm before
+/// Forward, loss and backward on `batch`, from the carried state of a stream task's previous
+/// window when `carry` is given (left holding this window's final state, detached). Returns the loss and the global gradient norm before
 /// clipping; the caller decides whether the step diverged before [`update`].
 pub fn gradients(
     model: &Model,
     opt: &mut Optimizer,
     params: &[Tensor],
     batch: &DeviceBatch,
+    carry: Option<&mut Vec<State>>,
     phases: &mut Phases,
     laps: &mut Laps,
 ) -> (f64, f64) {
-    let loss = metrics::loss(
-        &model.forward(&batch.x, batch.lengths.as_ref(), true),
-        batch,
-    );
+    let y = match carry {
+        Some(carry) => {
+            let y = model.forward_carried(&batch.x, carry, true);
+            // Truncated BPTT: the next window starts from these values, not their graph.
+            for s in carry.iter_mut() {
+                s.h = s.h.detach();
+                s.c = s.c.as_ref().map(Tensor::detach);
+            }
+            y
+        }
+        None => model.forward(&batch.x, batch.lengths.as_ref(), true),
+    };
+    let loss = metrics::loss(&y, batch);
+    drop(y);
     phases.forward += laps.lap();
     opt.zero_grad();
     loss.backward();

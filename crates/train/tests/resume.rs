@@ -102,11 +102,44 @@ fn resumed_from(store: &Store, id: &str) -> Vec<u64> {
 
 #[test]
 fn interrupted_and_killed_runs_resume_to_the_same_bytes() {
+    resumes_to_the_same_bytes(SWEEP);
+}
+
+/// A language model's run carries its hidden state from window to window: the checkpoint
+/// must too (a checkpoint at step 35 is in the middle of an epoch of the text).
+#[test]
+fn a_text_run_resumes_with_its_carried_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.txt");
+    let line = "a stitch in time saves nine, and a penny saved is a penny earned.\n";
+    std::fs::write(&corpus, line.repeat(40)).unwrap();
+    let sweep = format!(
+        r#"
+name: resume-text
+base:
+  task: {{ kind: text, level: char, corpus: {{ train: "{}" }}, bptt: 12 }}
+  model: {{ cell: gru, hidden: 16, layers: 2, skip: residual, dropout: 0.1 }}
+  train: {{ lr: 1.0e-2, batch: 4, steps: 60, eval_every: 10, save: true, checkpoint_every: 7 }}
+seeds: [5]
+"#,
+        corpus.display()
+    );
+    let run = run(&sweep);
+    let task = rnnlab_tasks::try_build(&run.config.task, 5).unwrap();
+    let windows = task.stream_batches(rnnlab_tasks::Split::Train, 4).unwrap();
+    assert!(
+        windows > 10 && 35 % windows != 0,
+        "35 falls inside an epoch ({windows} windows)"
+    );
+    resumes_to_the_same_bytes(&sweep);
+}
+
+fn resumes_to_the_same_bytes(sweep: &str) {
     tch::set_num_threads(1);
-    let run = run(SWEEP);
+    let run = run(sweep);
     let never = AtomicBool::new(false);
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let straight = Store::open(a.path(), SWEEP).unwrap();
+    let straight = Store::open(a.path(), sweep).unwrap();
     assert_eq!(train(&straight, &run, &(), &never), Status::Completed);
     let want = outcome(&straight, &run.id);
     assert!(want.0.lines().count() > 10, "{}", want.0);
@@ -121,7 +154,7 @@ fn interrupted_and_killed_runs_resume_to_the_same_bytes() {
     );
 
     // Interrupted at step 20 (Ctrl-C, SIGTERM): it checkpoints there and says so.
-    let cut = Store::open(b.path(), SWEEP).unwrap();
+    let cut = Store::open(b.path(), sweep).unwrap();
     let stop = AtomicBool::new(false);
     let at_20 = Cut {
         at: 20,
@@ -144,7 +177,7 @@ fn interrupted_and_killed_runs_resume_to_the_same_bytes() {
         )),
     };
     assert_eq!(train(&cut, &run, &at_40, &stop), Status::Interrupted);
-    let after_kill = Store::open(killed.path(), SWEEP).unwrap();
+    let after_kill = Store::open(killed.path(), sweep).unwrap();
     stop.store(false, Ordering::Relaxed);
     assert_eq!(train(&after_kill, &run, &(), &stop), Status::Completed);
     assert_eq!(resumed_from(&after_kill, &run.id), [20, 35]);
