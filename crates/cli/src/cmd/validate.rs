@@ -33,6 +33,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             Some(expanded) => {
                 println!("{}: ok, {} runs", file.display(), expanded.runs.len());
                 print!("{}", per_point(&expanded));
+                if let Some(plan) = &expanded.search {
+                    println!("{plan}");
+                }
                 println!("{}", totals(&expanded, None));
             }
             None => code = 2,
@@ -119,6 +122,9 @@ pub fn dry_run(expanded: &Expanded, jobs: Option<usize>) {
         println!("{}  {}  {what}", run.id, run.label());
     }
     println!("{} runs", expanded.runs.len());
+    if let Some(plan) = &expanded.search {
+        eprintln!("{}", plan.to_string().trim_start());
+    }
     eprintln!("{}", totals(expanded, jobs).trim_start());
 }
 
