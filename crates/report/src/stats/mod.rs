@@ -8,6 +8,7 @@ pub mod dist;
 pub mod equivalence;
 pub mod fisher;
 pub mod holm;
+pub mod importance;
 pub mod normal;
 pub mod permutation;
 pub mod resample;
