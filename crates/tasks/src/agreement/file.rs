@@ -10,8 +10,9 @@
 //! The second column decides the kind: `sg` / `pl` make a number-prediction file, anything
 //! else a minimal-pair file for the language-model form. Blank lines and lines starting with
 //! `#` are skipped; an empty optional column means "not given". Words are split on
-//! whitespace and lower-cased, as the generator writes them; a leading `<s>` is dropped (the
-//! language-model form adds its own).
+//! whitespace and lower-cased, as the generator writes them ([`parse_tsv`]), or kept as
+//! written for models of cased text ([`AgreementFile::parse_keeping_case`]); a leading `<s>`
+//! is dropped (the language-model form adds its own).
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -47,7 +48,7 @@ pub enum Answer {
 pub struct FileItem {
     /// 1-based line number, for messages.
     pub line: usize,
-    /// The words before the verb, lower-cased.
+    /// The words before the verb, lower-cased unless the file was read keeping case.
     pub prefix: Vec<String>,
     pub answer: Answer,
     pub attractors: Option<usize>,
@@ -127,9 +128,19 @@ fn list_unknown(words: &[UnknownWord]) -> String {
     parts.join(", ")
 }
 
-/// Words as the generator writes them: split on whitespace, lower-cased.
-fn tokens(text: &str) -> Vec<String> {
-    text.split_whitespace().map(str::to_lowercase).collect()
+/// Words split on whitespace; lower-cased as the generator writes them unless `keep_case`.
+fn tokens(text: &str, keep_case: bool) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| cased(w, keep_case))
+        .collect()
+}
+
+fn cased(word: &str, keep_case: bool) -> String {
+    if keep_case {
+        word.to_string()
+    } else {
+        word.to_lowercase()
+    }
 }
 
 fn optional(field: Option<&str>, name: &str) -> Result<Option<usize>, String> {
@@ -142,33 +153,34 @@ fn optional(field: Option<&str>, name: &str) -> Result<Option<usize>, String> {
 }
 
 /// One data line: its kind and item, or the message for a malformed line.
-fn parse_line(line: usize, text: &str) -> Result<(FileKind, FileItem), String> {
+fn parse_line(line: usize, text: &str, keep_case: bool) -> Result<(FileKind, FileItem), String> {
     let fields: Vec<&str> = text.split('\t').collect();
-    let mut prefix = tokens(fields[0]);
+    let mut prefix = tokens(fields[0], keep_case);
     if prefix.first().is_some_and(|w| w == "<s>") {
         prefix.remove(0);
     }
     if prefix.is_empty() {
         return Err("the prefix (first column) is empty".into());
     }
-    let second = fields.get(1).map(|f| f.trim().to_lowercase());
-    let (kind, answer, rest) = match second.as_deref() {
-        None | Some("") => {
-            return Err("expected tab-separated columns: prefix, then sg|pl or the grammatical and ungrammatical verb".into())
-        }
-        Some(label @ ("sg" | "pl")) => (
+    // The label is read in any case; a verb keeps its case when the prefix does.
+    let Some(second) = fields.get(1).map(|f| f.trim()).filter(|f| !f.is_empty()) else {
+        return Err("expected tab-separated columns: prefix, then sg|pl or the grammatical and ungrammatical verb".into());
+    };
+    let (kind, answer, rest) = match second.to_lowercase().as_str() {
+        label @ ("sg" | "pl") => (
             FileKind::Number,
             Answer::Number {
                 plural: label == "pl",
             },
             &fields[2..],
         ),
-        Some(good) => {
-            let bad = fields.get(2).map(|f| f.trim().to_lowercase());
+        _ => {
+            let good = cased(second, keep_case);
+            let bad = fields.get(2).map(|f| cased(f.trim(), keep_case));
             let bad = bad.filter(|b| !b.is_empty()).ok_or_else(|| {
                 format!("`{good}` is not sg|pl, so this is a minimal pair and needs the ungrammatical verb in the third column")
             })?;
-            for verb in [good, &bad] {
+            for verb in [&good, &bad] {
                 if verb.split_whitespace().count() != 1 {
                     return Err(format!("a verb column must hold one word, read `{verb}`"));
                 }
@@ -176,11 +188,11 @@ fn parse_line(line: usize, text: &str) -> Result<(FileKind, FileItem), String> {
             if good == bad {
                 return Err(format!("the two verbs are the same word `{good}`"));
             }
-            let answer = Answer::Pair {
-                good: good.to_string(),
-                bad,
-            };
-            (FileKind::MinimalPair, answer, &fields[3..])
+            (
+                FileKind::MinimalPair,
+                Answer::Pair { good, bad },
+                &fields[3..],
+            )
         }
     };
     if rest.len() > 3 {
@@ -202,8 +214,21 @@ fn parse_line(line: usize, text: &str) -> Result<(FileKind, FileItem), String> {
 }
 
 /// Parses a file's text; `path` is for messages. Every line must be of the kind of the
-/// first data line.
+/// first data line. Words are lower-cased, as the generator writes them.
 pub fn parse_tsv(text: &str, path: &Path) -> Result<AgreementFile, FileError> {
+    parse(text, path, false)
+}
+
+impl AgreementFile {
+    /// Parses a file's text as [`parse_tsv`] does, but keeps the words' case, for models of
+    /// text that was not lower-cased (the `text` task keeps case: "The" and "the" are two
+    /// tokens). The `sg` / `pl` label is still read in any case.
+    pub fn parse_keeping_case(text: &str, path: &Path) -> Result<Self, FileError> {
+        parse(text, path, true)
+    }
+}
+
+fn parse(text: &str, path: &Path, keep_case: bool) -> Result<AgreementFile, FileError> {
     let error = |line: usize, message: String| FileError::Line {
         path: path.to_owned(),
         line,
@@ -217,7 +242,7 @@ pub fn parse_tsv(text: &str, path: &Path) -> Result<AgreementFile, FileError> {
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;
         }
-        let (k, item) = parse_line(line, raw).map_err(|m| error(line, m))?;
+        let (k, item) = parse_line(line, raw, keep_case).map_err(|m| error(line, m))?;
         match kind {
             None => kind = Some((k, line)),
             Some((first, at)) if first != k => {
@@ -293,5 +318,29 @@ mod tests {
             assert!(message.contains(needle), "{text:?}: {message}");
         }
         assert!(matches!(parse("# only\n\n"), Err(FileError::Empty { .. })));
+    }
+
+    #[test]
+    fn case_is_kept_only_when_asked() {
+        let text = "<s> The Author of NATO\tLikes\tlike\nthe men\tAre\tis\n";
+        let kept = AgreementFile::parse_keeping_case(text, Path::new("t.tsv")).unwrap();
+        assert_eq!(kept.items[0].prefix, ["The", "Author", "of", "NATO"]);
+        let pair = |good: &str, bad: &str| Answer::Pair {
+            good: good.into(),
+            bad: bad.into(),
+        };
+        assert_eq!(kept.items[0].answer, pair("Likes", "like"));
+        assert_eq!(kept.items[1].answer, pair("Are", "is"));
+        let lowered = parse(text).unwrap();
+        assert_eq!(lowered.items[0].prefix, ["the", "author", "of", "nato"]);
+        assert_eq!(lowered.items[0].answer, pair("likes", "like"));
+        // The label is a label in any case; the two verbs must differ as written.
+        let number = AgreementFile::parse_keeping_case("The men\tPL\n", Path::new("t.tsv"));
+        assert_eq!(
+            number.unwrap().items[0].answer,
+            Answer::Number { plural: true }
+        );
+        let e = AgreementFile::parse_keeping_case("the man\tIs\tIs\n", Path::new("t.tsv"));
+        assert!(e.unwrap_err().to_string().contains("same word `Is`"));
     }
 }
