@@ -210,16 +210,28 @@ pub fn parameters(model: &ModelConfig, io: &Io) -> f64 {
 
 /// Values the forward pass of a training step keeps for backward, for a batch of `batch`:
 /// per layer its input sequence (`B·T·I`, for the input weights' gradient) and, per direction
-/// and step, the cell's `G` gate activations and its state (h, and c for the LSTM family):
-/// `B·T·D·(G + S)·H`. A cell without a fused kernel keeps each op's output, the gates before
-/// and after their nonlinearity among them: twice that. Highway layers add their gate and
-/// output (`2·B·T·O`), residual ones their sum, dropout its mask; the head keeps its logits and
-/// their softmax (`2·B·outputs`, per step for per-step losses).
+/// and step, `k` times the cell's `G` gate activations and its state (h, and c for the LSTM
+/// family): `B·T·D·k·(G + S)·H`. Highway layers add their gate and output (`2·B·T·O`), residual
+/// ones their sum, dropout its mask; the head keeps its logits and their softmax
+/// (`2·B·outputs`, per step for per-step losses).
+///
+/// `k` is measured, not derived: libtorch's CPU kernels keep more than the gates. Peak resident
+/// memory of one training step at B 256, T 200, H 256 on adding, less a tiny run's (550 MB),
+/// was 716 MB for the LSTM (13.7·H floats per example and step), 430 MB for the GRU (8.2·H),
+/// 53 MB for the tanh RNN (1·H) and 1125 MB for the unrolled peephole LSTM (21·H); at B 2048,
+/// T 1000 the LSTM's oneDNN kernel asked for 32.5 GB in one allocation (15.9·H). So `k` is 2.5
+/// for the fused LSTM and GRU, 1 for the fused Elman RNNs, 3.5 for the unrolled cells: within
+/// about 20 % of those, and above them but for the GRU's 22 % and the tanh RNN's 2·H, so that
+/// a refusal for memory errs towards refusing.
 pub fn activations(model: &ModelConfig, io: &Io, batch: f64) -> f64 {
     let (g, h) = (model.cell.gates() as f64, model.hidden as f64);
     let bt = batch * io.steps as f64;
     let state = if model.cell.is_lstm() { 2.0 } else { 1.0 };
-    let kept = if fused(model.cell) { 1.0 } else { 2.0 };
+    let kept = match model.cell {
+        Cell::Lstm | Cell::Gru => 2.5,
+        Cell::RnnTanh | Cell::RnnRelu => 1.0,
+        _ => 3.5,
+    };
     let s = Stack::of(model, io);
     let cells = s.layers * kept * s.directions * (g + state) * h;
     let skips = match model.skip {

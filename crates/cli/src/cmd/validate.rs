@@ -197,9 +197,9 @@ pub fn totals(expanded: &Expanded, jobs: Option<usize>) -> String {
                 .clamp(1, expanded.runs.len().max(1));
             let seconds: f64 = estimates.iter().map(|e| rate.seconds(e)).sum();
             out.push_str(&format!(
-                "; about {} with {jobs} job{} ({:.2} GFLOP/s a job on fused cells, {:.2} on \
+                "; {} with {jobs} job{} ({:.2} GFLOP/s a job on fused cells, {:.2} on \
                  unrolled ones, measured on this machine)",
-                estimate::duration(seconds / jobs as f64),
+                estimate::about(seconds / jobs as f64),
                 if jobs == 1 { "" } else { "s" },
                 1e-9 / rate.fused,
                 1e-9 / rate.unrolled

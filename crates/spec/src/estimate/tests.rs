@@ -40,9 +40,9 @@ fn a_small_lstm_by_hand() {
     assert_eq!(e.memory.gradients, 133.0 * 4.0);
     // Adam: two moments.
     assert_eq!(e.memory.optimizer, 2.0 * 133.0 * 4.0);
-    // B·T = 80 steps, each keeping the input (2) and 4 gates + h + c of 4 units (24); the head
-    // its logit and softmax for 8 examples (16): 80·26 + 16 = 2096 floats.
-    assert_eq!(e.memory.activations, 2096.0 * 4.0);
+    // B·T = 80 steps, each keeping the input (2) and 2.5 × (4 gates + h + c) of 4 units (60);
+    // the head its logit and softmax for 8 examples (16): 80·62 + 16 = 4976 floats.
+    assert_eq!(e.memory.activations, 4976.0 * 4.0);
     // 8 + 2·16 examples of 10 steps × 2 channels, and one target each: 40·22 floats.
     assert_eq!(e.memory.data, 880.0 * 4.0);
     // Forward: 80 · 2·4·4·(2 + 4) = 15360, head 2·8·4·1 = 64.
@@ -122,7 +122,7 @@ fn peepholes_highway_and_the_optimizers_state_by_hand() {
 }
 
 #[test]
-fn an_unrolled_cell_keeps_twice_the_cell_activations() {
+fn each_kind_of_kernel_keeps_its_measured_share() {
     let io = ADDING;
     let of = |cell| {
         let m = ModelConfig {
@@ -132,9 +132,11 @@ fn an_unrolled_cell_keeps_twice_the_cell_activations() {
         };
         activations(&m, &io, 1.0)
     };
-    // Both have 4 gate blocks and c: 10 steps × (input 2 + k·24) + head 2.
-    assert_eq!(of(Cell::Lstm), 10.0 * (2.0 + 24.0) + 2.0);
-    assert_eq!(of(Cell::LstmPeephole), 10.0 * (2.0 + 48.0) + 2.0);
+    // Both have 4 gate blocks and c: 10 steps × (input 2 + k·24) + head 2; the tanh RNN one
+    // block and h: k·8.
+    assert_eq!(of(Cell::Lstm), 10.0 * (2.0 + 2.5 * 24.0) + 2.0);
+    assert_eq!(of(Cell::LstmPeephole), 10.0 * (2.0 + 3.5 * 24.0) + 2.0);
+    assert_eq!(of(Cell::RnnTanh), 10.0 * (2.0 + 8.0) + 2.0);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! How fast this machine trains, for turning estimated FLOPs into time: a few training steps
+//! How fast this machine trains, for turning estimated FLOPs into time: 23 training steps
 //! of two small models (an LSTM on the fused kernel and the peephole LSTM, unrolled), timed
 //! through `rnnlab_train::bench::time_steps` (the trainer's own step) on one thread, as a run
 //! trains beside others. The figure is cached per build and machine under the user's cache
@@ -59,7 +59,7 @@ fn read(cached: &serde_json::Value, machine: &str, build: &str) -> Option<Rate> 
     })
 }
 
-/// Seconds per FLOP of each path: the median of 8 timed steps (after 2 warm-up ones) of a
+/// Seconds per FLOP of each path: the median of 20 timed steps (after 3 warm-up ones) of a
 /// 64-unit model on the adding problem at T = 50, batch 32, over the spec's FLOP count.
 fn measure() -> Option<Rate> {
     tch::set_num_threads(1);
@@ -82,8 +82,12 @@ fn measure() -> Option<Rate> {
             ..Default::default()
         };
         let times =
-            rnnlab_train::bench::time_steps(&model, &task, &train, tch::Device::Cpu, 2, 8).ok()?;
-        let median = rnnlab_train::bench::Spread::of(times.iter().map(|t| t.total())).median;
+            rnnlab_train::bench::time_steps(&model, &task, &train, tch::Device::Cpu, 3, 20).ok()?;
+        // The thread's CPU time where there is one: with one intra-op thread libtorch computes
+        // on this thread, so the figure is the machine's, not its neighbours' load (the wall
+        // time of the same steps varied twofold between runs on a shared machine).
+        let spent = times.iter().map(|t| t.cpu.unwrap_or_else(|| t.total()));
+        let median = rnnlab_train::bench::Spread::of(spent).median;
         let config = RunConfig {
             task: task.clone(),
             model,

@@ -144,10 +144,18 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// `about 42 s`, or `under 1 s`.
+pub fn about(seconds: f64) -> String {
+    match duration(seconds) {
+        d if d.starts_with("under") => d,
+        d => format!("about {d}"),
+    }
+}
+
 /// One run's estimate on one line: parameters, step memory, step FLOPs, and time if known.
 pub fn line(e: &Estimate, rate: Option<&Rate>) -> String {
     let time = rate
-        .map(|r| format!(", about {} a run", duration(r.seconds(e))))
+        .map(|r| format!(", {} a run", about(r.seconds(e))))
         .unwrap_or_default();
     format!(
         "{} parameters, {} a training step, {} a step{time}",
