@@ -16,6 +16,8 @@
 
 mod fanova;
 mod forest;
+#[cfg(test)]
+mod measure;
 mod space;
 #[cfg(test)]
 mod tests;
