@@ -24,7 +24,9 @@ mod store;
 mod summary;
 
 pub use error::TrainError;
-pub use eval::{evaluate_file, load_run, EvalError, FileEvaluation, LoadedRun};
+pub use eval::{
+    evaluate_file, load_run, EvalError, FileEvaluation, LoadedRun, PairScore, UnkMapping,
+};
 pub use executor::{execute, ExecuteOptions, Observer, Rerun, RunRecord};
 pub use metrics::Evaluation;
 pub use rnnlab_results::files::{BreakdownRow, MetricsRow};

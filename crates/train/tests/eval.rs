@@ -1,6 +1,12 @@
 //! Save, load and score on a file: a tiny agreement run trained with `train.save`, its own
 //! test examples written out as a TSV file, and the file's score compared with what the run
-//! wrote during the sweep.
+//! wrote during the sweep. Runs with an `<unk>`: `text` language models on minimal pairs
+//! (`eval/text.rs`) and `treebank_agreement` number predictors (`eval/treebank.rs`).
+#[path = "eval/text.rs"]
+mod text;
+#[path = "eval/treebank.rs"]
+mod treebank;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;

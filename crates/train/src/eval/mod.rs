@@ -1,14 +1,26 @@
 //! Scoring a saved run on an external agreement test file (Linzen et al. 2016; Marvin &
 //! Linzen 2018 style), with the same metrics and breakdown as the run's own test evaluation.
+//!
+//! Three kinds of run are scored: the generator's `agreement` task, whose vocabulary is
+//! closed (a word outside it is an error or leaves its line out, [`Unk`]); `treebank_agreement`
+//! number predictors ([`treebank`]); and `text` language models on minimal pairs
+//! ([`language_model`]). The last two have an `<unk>`: a prefix word outside their vocabulary
+//! is read as `<unk>` and counted ([`UnkMapping`]).
+mod generator;
+mod language_model;
+mod treebank;
+mod vocabulary;
+
 use std::path::{Path, PathBuf};
 
 use rnnlab_models::Model;
 use rnnlab_spec::{RunConfig, TaskConfig};
-use rnnlab_tasks::{parse_tsv, Agreement, FileError, Task, Unk, UnknownWord};
+use rnnlab_tasks::{AgreementFile, FileError, FileKind, Task, Unk, UnknownWord};
 use tch::{nn, Device};
 
-use crate::data::DeviceBatch;
 use crate::metrics::Evaluation;
+pub use language_model::PairScore;
+pub use vocabulary::UnkMapping;
 
 /// Why a run cannot be loaded or a file scored; each names the folder or file concerned.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +40,10 @@ pub enum EvalError {
     NoModel { path: PathBuf },
     #[error("{}: cannot load the model: {message}", path.display())]
     Load { path: PathBuf, message: String },
-    #[error("run {id} learned the `{kind}` task; only agreement runs are scored on test files")]
+    #[error(
+        "run {id} learned the `{kind}` task; only agreement, treebank_agreement and text runs \
+         are scored on agreement test files"
+    )]
     NotAgreement { id: String, kind: &'static str },
     #[error("cannot read {}", path.display())]
     Data {
@@ -54,7 +69,9 @@ pub struct LoadedRun {
 
 /// Rebuilds a run from `config.yaml` and `model.safetensors`: the model is built exactly as
 /// training built it (same config, task shape and seed, hence the same variable names),
-/// then every variable is overwritten from the file, and a missing one is an error.
+/// then every variable is overwritten from the file, and a missing one is an error. Tasks
+/// read from files (`text`, `treebank_agreement`) read them again to rebuild the vocabulary,
+/// from the paths in the config (relative ones from the current folder).
 pub fn load_run(dir: &Path, device: Device) -> Result<LoadedRun, EvalError> {
     let path = dir.join("config.yaml");
     let text = std::fs::read_to_string(&path).map_err(|source| EvalError::NoConfig {
@@ -90,17 +107,31 @@ pub fn load_run(dir: &Path, device: Device) -> Result<LoadedRun, EvalError> {
 }
 
 /// A file's score: the metrics and breakdown of [`Evaluation::with_breakdown`], the
-/// last-noun heuristic's accuracy, and the lines left out for unknown words.
+/// last-noun heuristic's accuracy, the lines left out and the words read as `<unk>`.
 #[derive(Debug)]
 pub struct FileEvaluation {
+    /// The file's kind (number or minimal pairs).
+    pub kind: FileKind,
     /// Sentences scored.
     pub n: usize,
+    /// Sentences in the file: those scored and those left out.
+    pub total: usize,
+    /// For `text` runs, `loss` is the forced choice's: the mean of −ln(p(good) / (p(good) +
+    /// p(bad))) over the pairs; otherwise the run's own loss.
     pub evaluation: Evaluation,
     /// Accuracy of predicting the number of the prefix's last noun, on the sentences whose
-    /// subject number is known.
+    /// subject number and last noun's number are known; `None` when no sentence gives both
+    /// (pair files do not carry the subject's number; only the generator's lexicon gives a
+    /// noun's number).
     pub last_noun: Option<f64>,
+    /// Words whose lines were left out, with those lines: a closed-vocabulary run's unknown
+    /// words under [`Unk::Skip`], a `text` run's verbs outside its vocabulary.
     pub skipped: Vec<UnknownWord>,
     pub skipped_lines: usize,
+    /// Prefix words read as `<unk>` on the lines scored (runs with an `<unk>` only).
+    pub unk: UnkMapping,
+    /// A `text` run's scores of each pair scored, in file order; empty for other runs.
+    pub pairs: Vec<PairScore>,
 }
 
 impl FileEvaluation {
@@ -115,55 +146,60 @@ impl FileEvaluation {
 /// read at its own last word, as in training, so the grouping does not change a score: the
 /// run's own test sentences score as in its test evaluation, and the language-model form,
 /// which reads only the prefix, as the in-sweep forced choice over whole sentences.
+///
+/// `unk` applies to closed vocabularies (the generator's `agreement` task). Runs with an
+/// `<unk>` read unknown prefix words as `<unk>`, and a `text` run leaves out the pairs whose
+/// verbs it cannot name.
 pub fn evaluate_file(
     run: &LoadedRun,
     path: &Path,
     unk: Unk,
     batch: Option<usize>,
 ) -> Result<FileEvaluation, EvalError> {
-    let TaskConfig::Agreement(config) = &run.config.task else {
-        return Err(EvalError::NotAgreement {
-            id: run.config.id(),
-            kind: run.config.task.kind(),
-        });
-    };
-    let agreement =
-        Agreement::new(config.clone(), run.config.seed).map_err(|message| EvalError::Config {
-            path: run.dir.join("config.yaml"),
-            message,
-        })?;
     let text = std::fs::read_to_string(path).map_err(|source| EvalError::Data {
         path: path.to_owned(),
         source,
     })?;
-    let file = parse_tsv(&text, path)?;
-    let prepared = agreement.prepare(file, unk)?;
-    if prepared.items.is_empty() {
+    let size = batch.unwrap_or(run.config.train.batch).max(1);
+    let scored = match &run.config.task {
+        TaskConfig::Agreement(config) => {
+            let file = rnnlab_tasks::parse_tsv(&text, path)?;
+            generator::score(run, config, file, unk, size)?
+        }
+        TaskConfig::TreebankAgreement(_) => {
+            // The task lower-cases its words, as the file parser does.
+            let file = rnnlab_tasks::parse_tsv(&text, path)?;
+            treebank::score(run, file, size)?
+        }
+        TaskConfig::Text(config) => {
+            // The text task keeps case, so the file's words keep theirs.
+            let file = AgreementFile::parse_keeping_case(&text, path)?;
+            language_model::score(run, config.level, file, size)?
+        }
+        other => {
+            return Err(EvalError::NotAgreement {
+                id: run.config.id(),
+                kind: other.kind(),
+            })
+        }
+    };
+    if scored.n == 0 {
         return Err(EvalError::NothingLeft {
             path: path.to_owned(),
-            skipped: prepared.skipped_lines,
+            skipped: scored.skipped_lines,
         });
     }
-    let size = batch.unwrap_or(run.config.train.batch).max(1);
-    let mut evaluation = Evaluation::with_breakdown();
-    let (mut heuristic, mut known) = (0usize, 0usize);
-    let _guard = tch::no_grad_guard();
-    for chunk in prepared.items.chunks(size) {
-        let b = agreement.encode(chunk);
-        for m in &b.meta {
-            if let (Some(l), Some(s)) = (m.get("last_noun"), m.get("subject")) {
-                known += 1;
-                heuristic += usize::from(l == s);
-            }
-        }
-        let b = DeviceBatch::new(b, &agreement, run.vs.device());
-        evaluation.add(&run.model.forward(&b.x, b.lengths.as_ref(), false), &b);
+    Ok(scored)
+}
+
+/// The form check every scorer makes first: a file of the other kind is refused, naming both.
+fn expect_kind(file: &AgreementFile, kind: FileKind, run: &'static str) -> Result<(), FileError> {
+    if file.kind == kind {
+        return Ok(());
     }
-    Ok(FileEvaluation {
-        n: prepared.items.len(),
-        evaluation,
-        last_noun: (known > 0).then(|| heuristic as f64 / known as f64),
-        skipped: prepared.skipped,
-        skipped_lines: prepared.skipped_lines,
+    Err(FileError::Form {
+        path: file.path.clone(),
+        file: file.kind,
+        run,
     })
 }
