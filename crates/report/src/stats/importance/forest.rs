@@ -1,6 +1,7 @@
 //! A seeded random forest of regression trees (Breiman 2001, "Random Forests", Machine
 //! Learning 45): each tree is grown on a bootstrap sample of the trials, each split chooses
-//! among a random subset of the parameters, and splits minimise the squared error (CART,
+//! among a random subset of the parameters (`Options::feature_ratio`; by default all of them,
+//! measured in docs/importance.md), and splits minimise the squared error (CART,
 //! Breiman et al. 1984). The forest only has to describe the trials' response surface well
 //! enough to integrate it; `fanova.rs` does the integration, tree by tree.
 //!
