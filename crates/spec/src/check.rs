@@ -170,6 +170,12 @@ fn train(t: &TrainConfig, out: &mut Problems) {
         t.eval_size,
         "examples per evaluation set; try 512",
     );
+    if t.checkpoint_every == Some(0) {
+        out.error(
+            "train.checkpoint_every",
+            "must be at least 1 (it is 0); leave it out to checkpoint at every evaluation",
+        );
+    }
     if t.probe_every == Some(0) {
         out.error(
             "train.probe_every",
