@@ -165,7 +165,7 @@ impl SpaceSpec {
             ));
         }
         let finite = |[low, high]: [f64; 2], what: &str| {
-            if !low.is_finite() || !high.is_finite() || low >= high {
+            if !(high - low).is_finite() || low >= high {
                 return Err(format!(
                     "`{what}: [{low}, {high}]` needs finite bounds with low < high"
                 ));
@@ -266,3 +266,5 @@ pub fn points(seed: u64, trials: usize, space: &[Dimension]) -> Vec<Vec<Value>> 
 mod sampling_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod validation_tests;

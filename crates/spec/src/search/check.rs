@@ -103,7 +103,9 @@ pub(crate) fn check_search(
         }
     }
     let space = check_space(search, sweep, axes, variants, diag);
-    if diag.raised != raised {
+    // More trials than runs allowed is the run bound's error (reported by the caller); drawing
+    // them first would hold every point in memory.
+    if diag.raised != raised || search.trials > diag.limits.max_runs {
         return None;
     }
     let checked = super::trial::with_points(search, space);

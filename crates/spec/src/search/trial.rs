@@ -1,6 +1,8 @@
 //! The trials of one grid point, and the checked form of a block that validated: one config
 //! per sampled point, each the grid point's resolved config with the point's values written
 //! in, so a trial run is an ordinary run (its id, resume and sharding are the grid's).
+use std::collections::HashMap;
+
 use serde_yaml::{Mapping, Value};
 
 use super::check::{nested, Checked};
@@ -127,8 +129,12 @@ fn checked_of(search: &Search) -> Option<Checked> {
 
 pub(super) fn with_points(search: &Search, space: Vec<Dimension>) -> Checked {
     let points = points(search.seed, search.trials, &space);
-    let first = (0..points.len())
-        .map(|k| (0..k).find(|&j| points[j] == points[k]).unwrap_or(k))
+    // Hashing keeps this linear: a sweep may have up to `max_runs` trials.
+    let mut seen: HashMap<&[Value], usize> = HashMap::new();
+    let first = points
+        .iter()
+        .enumerate()
+        .map(|(k, p)| *seen.entry(p.as_slice()).or_insert(k))
         .collect();
     Checked {
         space,
