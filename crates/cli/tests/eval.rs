@@ -25,8 +25,13 @@ fn text(bytes: &[u8]) -> String {
 
 /// Trains the tiny sweep in `dir` and returns its only run folder.
 fn trained(dir: &Path) -> String {
+    trained_sweep(dir, SWEEP, "cli-eval")
+}
+
+/// Trains `sweep` (named `name`) in `dir` and returns its only run folder.
+fn trained_sweep(dir: &Path, text_of_sweep: &str, name: &str) -> String {
     let sweep = dir.join("s.yaml");
-    std::fs::write(&sweep, SWEEP).unwrap();
+    std::fs::write(&sweep, text_of_sweep).unwrap();
     let results = dir.join("results");
     let out = rnnlab(&[
         "run",
@@ -41,7 +46,7 @@ fn trained(dir: &Path) -> String {
         "1",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let runs = results.join("cli-eval").join("runs");
+    let runs = results.join(name).join("runs");
     let run = std::fs::read_dir(runs).unwrap().next().unwrap().unwrap();
     run.path().to_str().unwrap().to_string()
 }
@@ -101,4 +106,68 @@ fn eval_prints_the_breakdown_writes_csv_and_json_and_explains_bad_files() {
     assert!(out.status.success());
     assert!(text(&out.stderr).contains("left out 1 line(s)"));
     assert!(text(&out.stdout).contains("1 sentences"));
+}
+
+#[test]
+fn eval_of_a_text_run_reads_unknown_words_as_unk_and_leaves_out_unknown_verbs() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.txt");
+    let lines = "The dog runs\nThe dogs run\nThe cat sleeps\nThe cats sleep\n";
+    std::fs::write(&corpus, lines.repeat(40)).unwrap();
+    let sweep = format!(
+        "name: cli-text\nbase:\n  task: {{ kind: text, level: word, corpus: {{ train: '{}' }}, \
+         bptt: 5 }}\n  model: {{ cell: lstm, hidden: 8, embedding: 8 }}\n  \
+         train: {{ batch: 4, steps: 5, eval_every: 5, save: true }}\n",
+        corpus.display()
+    );
+    let run = trained_sweep(dir.path(), &sweep, "cli-text");
+    let data = dir.path().join("pairs.tsv");
+    std::fs::write(
+        &data,
+        "The zebra\truns\trun\t0\t1\tsimple\nThe dog\truns\tflies\t0\t1\tsimple\n",
+    )
+    .unwrap();
+    let json = dir.path().join("out.json");
+    let out = rnnlab(&[
+        "eval",
+        &run,
+        "--data",
+        data.to_str().unwrap(),
+        "--device",
+        "cpu",
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (table, err) = (text(&out.stdout), text(&out.stderr));
+    assert!(table.contains("text language model, word level"), "{table}");
+    assert!(
+        table.contains("1 sentences scored of 2, forced-choice loss"),
+        "{table}"
+    );
+    assert!(
+        table.contains("last-noun heuristic: not available"),
+        "{table}"
+    );
+    assert!(table.contains("construction  simple"), "{table}");
+    assert!(
+        err.contains("left out 1 line(s) with a verb outside the vocabulary: `flies` (line 2)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("read 1 unknown prefix word(s) as <unk>, on 1 line(s): `zebra` (line 1)"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    assert_eq!((v["n"].as_u64(), v["n_total"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(v["unk"]["occurrences"], 1);
+    assert_eq!(v["unknown_words"][0]["word"], "flies");
+    assert_eq!(v["pairs"][0]["line"], 1);
+    let (good, bad) = (
+        v["pairs"][0]["good"].as_f64(),
+        v["pairs"][0]["bad"].as_f64(),
+    );
+    let accuracy = f64::from(u8::from(good.unwrap() > bad.unwrap()));
+    assert_eq!(v["accuracy"].as_f64(), Some(accuracy));
+    assert!(v["last_noun"].is_null());
 }

@@ -1,11 +1,13 @@
-//! `rnnlab eval RUN_DIR --data FILE.tsv`: score a saved agreement run on an external test
-//! file and print the accuracy overall and per bucket, as the run's own breakdown.csv does.
+//! `rnnlab eval RUN_DIR --data FILE.tsv`: score a saved agreement, treebank_agreement or
+//! text run on an external test file and print the accuracy overall and per bucket, as the
+//! run's own breakdown.csv does, with what was left out and what was read as `<unk>`.
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rnnlab_models::DeviceChoice;
-use rnnlab_tasks::Unk;
+use rnnlab_spec::TaskConfig;
+use rnnlab_tasks::{FileKind, Unk, UnknownWord};
 use rnnlab_train::{
     evaluate_file, load_run, write_atomic, BreakdownRow, FileEvaluation, LoadedRun,
 };
@@ -21,8 +23,10 @@ pub struct Args {
     /// Also write the table here: JSON when the name ends in .json, else CSV.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Lines with words outside the model's vocabulary: `error` lists them and stops,
-    /// `skip` leaves those lines out and says which.
+    /// Lines with words outside a closed vocabulary (agreement runs): `error` lists them and
+    /// stops, `skip` leaves those lines out and says which. Runs with an `<unk>` (text,
+    /// treebank_agreement) read unknown prefix words as `<unk>` and leave out pairs whose
+    /// verb they cannot name, whatever this says.
     #[arg(long, default_value = "error", value_parser = ["error", "skip"])]
     unk: String,
     /// Sentences per batch (default: the run's training batch). Only speed depends on it:
@@ -45,15 +49,22 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let scored = evaluate_file(&run, &args.data, unk, args.batch)
         .with_context(|| format!("scoring run {} on {}", run.config.id(), args.data.display()))?;
     if scored.skipped_lines > 0 {
-        let words: Vec<String> = scored
-            .skipped
-            .iter()
-            .map(|u| format!("`{}`", u.word))
-            .collect();
+        let what = match run.config.task {
+            TaskConfig::Text(_) => "a verb",
+            _ => "words",
+        };
         eprintln!(
-            "left out {} line(s) with words outside the vocabulary: {}",
+            "left out {} line(s) with {what} outside the vocabulary: {}",
             scored.skipped_lines,
-            words.join(", ")
+            listed(&scored.skipped)
+        );
+    }
+    if scored.unk.occurrences > 0 {
+        eprintln!(
+            "read {} unknown prefix word(s) as <unk>, on {} line(s): {}",
+            scored.unk.occurrences,
+            scored.unk.lines,
+            listed(&scored.unk.words)
         );
     }
     print!("{}", table(&run, &args.data, &scored));
@@ -67,6 +78,25 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         write_atomic(out, text.as_bytes())?;
     }
     Ok(0)
+}
+
+/// Words with their lines, as the messages list them: `` `books` (lines 1, 4) ``; the
+/// first 20, then how many more.
+fn listed(words: &[UnknownWord]) -> String {
+    const SHOWN: usize = 20;
+    let mut parts: Vec<String> = words
+        .iter()
+        .take(SHOWN)
+        .map(|u| {
+            let lines: Vec<String> = u.lines.iter().map(usize::to_string).collect();
+            let s = if u.lines.len() == 1 { "" } else { "s" };
+            format!("`{}` (line{s} {})", u.word, lines.join(", "))
+        })
+        .collect();
+    if words.len() > SHOWN {
+        parts.push(format!("and {} more", words.len() - SHOWN));
+    }
+    parts.join(", ")
 }
 
 /// The overall row, then the breakdown rows, in breakdown.csv's order.
@@ -87,15 +117,41 @@ fn describe(run: &LoadedRun) -> String {
     let c = &run.config;
     let cell = serde_json::to_value(c.model.cell).map_or_else(|_| "?".into(), |v| v.to_string());
     let task = serde_json::to_value(&c.task).unwrap_or_default();
+    let vocabulary = run.task.vocab().map_or(0, <[String]>::len);
+    let what = match &c.task {
+        TaskConfig::Text(_) => format!(
+            "text language model, {} level, vocabulary {vocabulary}",
+            task["level"].as_str().unwrap_or("?")
+        ),
+        TaskConfig::TreebankAgreement(_) => {
+            format!("treebank_agreement number form, vocabulary {vocabulary}")
+        }
+        _ => format!("agreement {} form", task["form"].as_str().unwrap_or("?")),
+    };
     format!(
-        "run {} ({}, hidden {}, {} layer(s), agreement {} form, seed {})",
+        "run {} ({}, hidden {}, {} layer(s), {what}, seed {})",
         c.id(),
         cell.trim_matches('"'),
         c.model.hidden,
         c.model.layers,
-        task["form"].as_str().unwrap_or("?"),
         c.seed
     )
+}
+
+/// What the loss of the table is: a text run's is that of the two-way forced choice.
+fn loss_name(run: &LoadedRun) -> &'static str {
+    match run.config.task {
+        TaskConfig::Text(_) => "forced-choice loss",
+        _ => "loss",
+    }
+}
+
+/// Why a file has no last-noun column.
+fn no_last_noun(scored: &FileEvaluation) -> &'static str {
+    match scored.kind {
+        FileKind::MinimalPair => "a pair file does not give the subject's number",
+        FileKind::Number => "the run's vocabulary does not give the nouns' numbers",
+    }
 }
 
 fn table(run: &LoadedRun, data: &Path, scored: &FileEvaluation) -> String {
@@ -104,11 +160,21 @@ fn table(run: &LoadedRun, data: &Path, scored: &FileEvaluation) -> String {
     let loss = scored.evaluation.means().get("loss").copied();
     let _ = writeln!(
         out,
-        "{}: {} sentences, loss {:.4}\n",
+        "{}: {} sentences scored of {}, {} {:.4}",
         data.display(),
         scored.n,
+        scored.total,
+        loss_name(run),
         loss.unwrap_or(f64::NAN)
     );
+    if scored.last_noun.is_none() {
+        let _ = writeln!(
+            out,
+            "last-noun heuristic: not available ({})",
+            no_last_noun(scored)
+        );
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "{:<13} {:<24} {:>5} {:>9} {:>10}",
@@ -137,20 +203,33 @@ fn csv(scored: &FileEvaluation) -> String {
 }
 
 fn json(run: &LoadedRun, data: &Path, scored: &FileEvaluation) -> String {
-    let unknown: Vec<serde_json::Value> = scored
-        .skipped
+    let words = |words: &[UnknownWord]| -> Vec<serde_json::Value> {
+        let each = words.iter();
+        each.map(|u| serde_json::json!({ "word": u.word, "lines": u.lines }))
+            .collect()
+    };
+    let pairs: Vec<serde_json::Value> = scored
+        .pairs
         .iter()
-        .map(|u| serde_json::json!({ "word": u.word, "lines": u.lines }))
+        .map(|p| serde_json::json!({ "line": p.line, "good": p.good, "bad": p.bad }))
         .collect();
     let value = serde_json::json!({
         "run": run.config.id(),
         "data": data.display().to_string(),
         "n": scored.n,
+        "n_total": scored.total,
+        "loss_kind": loss_name(run),
         "loss": scored.evaluation.means().get("loss"),
         "accuracy": scored.accuracy(),
         "last_noun": scored.last_noun,
         "skipped_lines": scored.skipped_lines,
-        "unknown_words": unknown,
+        "unknown_words": words(&scored.skipped),
+        "unk": {
+            "occurrences": scored.unk.occurrences,
+            "lines": scored.unk.lines,
+            "words": words(&scored.unk.words),
+        },
+        "pairs": pairs,
         "rows": rows(scored),
     });
     serde_json::to_string_pretty(&value).expect("plain values serialise") + "\n"
