@@ -104,6 +104,20 @@ impl Observer for Progress {
         }
     }
 
+    fn checkpoint_unused(&self, run: &Run, why: &str) {
+        let line = format!(
+            "restart     {}  {}  at step 0: its checkpoint is not used ({why})",
+            run.id,
+            run.label()
+        );
+        match &self.bars {
+            Some((multi, _)) => {
+                let _ = multi.println(line);
+            }
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn resumed(&self, run: &Run, step: usize) {
         let line = format!(
             "resumed     {}  {}  from its checkpoint at step {step}",

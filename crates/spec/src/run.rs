@@ -153,6 +153,10 @@ mod tests {
         c.stop.diverged = crate::Diverged::default();
         assert_eq!(a.id(), c.id());
         c.train.checkpoint_every = Some(7);
-        assert_eq!(a.id(), c.id(), "checkpoints do not change what a run computes");
+        assert_eq!(
+            a.id(),
+            c.id(),
+            "checkpoints do not change what a run computes"
+        );
     }
 }

@@ -79,7 +79,8 @@ pub struct TrainConfig {
     /// Gradient clipping. Default none.
     pub clip: Clip,
     /// Measure the gradient-flow probe (||dL/dh_t|| per t and layer) every this many steps.
-    /// Default: never.
+    /// Default: never. On a text (a stream task) it reads the step's window from a zero state,
+    /// not from the state carried into it.
     pub probe_every: Option<usize>,
     /// Save the trained weights as `model.safetensors` in the run folder. Default false.
     pub save: bool,

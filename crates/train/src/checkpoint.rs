@@ -126,6 +126,9 @@ pub struct State {
     pub rnnlab: String,
     pub commit: Option<String>,
     pub libtorch: String,
+    /// The device and libtorch's intra-op threads (`cpu 1`): another setting computes the
+    /// remaining steps differently in the last bits.
+    pub setting: String,
     /// Updates the optimizer has applied (Adam's bias correction reads it).
     pub optimizer_steps: i64,
     pub dropout_rng: [u64; 4],
@@ -156,8 +159,14 @@ impl State {
 pub enum Unusable {
     /// Written by another build: resuming would mix two versions of the code in one run.
     OtherBuild(Build),
-    /// Unreadable, another format or another run's.
+    /// Another format, another run's, or inconsistent.
     Invalid(String),
+    /// Written on another device or with another number of libtorch threads: the remaining
+    /// steps would compute differently (`device threads`, as written).
+    OtherSetting(String),
+    /// It could not be read (permissions, a filesystem error): the run fails rather than
+    /// start over and overwrite a checkpoint that may be good.
+    Io(String),
 }
 
 impl fmt::Display for Unusable {
@@ -165,6 +174,13 @@ impl fmt::Display for Unusable {
         match self {
             Unusable::OtherBuild(b) => write!(f, "it was written by another build ({b})"),
             Unusable::Invalid(why) => f.write_str(why),
+            Unusable::OtherSetting(was) => {
+                write!(
+                    f,
+                    "it was written on another device or thread count ({was})"
+                )
+            }
+            Unusable::Io(why) => write!(f, "it cannot be read: {why}"),
         }
     }
 }
@@ -189,9 +205,18 @@ pub fn write(
     remove_tensors(files, Some(&name))
 }
 
-/// A new checkpoint state of run `id` at `step`, stamped with this build; the caller fills
-/// in the rest.
-pub fn state(id: &str, step: usize) -> State {
+/// The setting a checkpoint must be resumed in: device and libtorch threads.
+pub fn setting(device: tch::Device) -> String {
+    format!(
+        "{} {}",
+        rnnlab_models::device::name(device),
+        tch::get_num_threads()
+    )
+}
+
+/// A new checkpoint state of run `id` at `step`, stamped with this build and `setting`; the
+/// caller fills in the rest.
+pub fn state(id: &str, step: usize, setting: String) -> State {
     let build = this_build();
     State {
         format: FORMAT_VERSION,
@@ -201,6 +226,7 @@ pub fn state(id: &str, step: usize) -> State {
         rnnlab: build.rnnlab,
         commit: build.commit,
         libtorch: build.libtorch,
+        setting,
         optimizer_steps: 0,
         dropout_rng: [0; 4],
         elapsed_s: Exact(0.0),
@@ -224,11 +250,11 @@ pub type Loaded = (State, BTreeMap<String, tch::Tensor>);
 
 /// The checkpoint of run `id` in `files`, with its tensors by name: `Ok(None)` when there is
 /// none, `Err` when there is one that cannot be used.
-pub fn read(files: &RunFiles, id: &str) -> Result<Option<Loaded>, Unusable> {
+pub fn read(files: &RunFiles, id: &str, setting: &str) -> Result<Option<Loaded>, Unusable> {
     let text = match std::fs::read(files.checkpoint()) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Unusable::Invalid(e.to_string())),
+        Err(e) => return Err(Unusable::Io(e.to_string())),
     };
     let state: State =
         serde_json::from_slice(&text).map_err(|e| Unusable::Invalid(e.to_string()))?;
@@ -241,13 +267,25 @@ pub fn read(files: &RunFiles, id: &str) -> Result<Option<Loaded>, Unusable> {
     if state.build() != this_build() {
         return Err(Unusable::OtherBuild(state.build()));
     }
+    if state.setting != setting {
+        return Err(Unusable::OtherSetting(state.setting));
+    }
     if !RunFiles::is_checkpoint_tensors(&state.tensors) {
         return Err(Unusable::Invalid(format!(
             "tensors file `{}`",
             state.tensors
         )));
     }
-    let tensors = tch::Tensor::read_safetensors(files.dir().join(&state.tensors))
+    let path = files.dir().join(&state.tensors);
+    if let Err(e) = std::fs::metadata(&path) {
+        return Err(match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Unusable::Invalid(format!("its tensors file {} is missing", path.display()))
+            }
+            _ => Unusable::Io(format!("{}: {e}", path.display())),
+        });
+    }
+    let tensors = tch::Tensor::read_safetensors(&path)
         .map_err(|e| Unusable::Invalid(format!("{}: {e}", state.tensors)))?;
     Ok(Some((state, tensors.into_iter().collect())))
 }
@@ -329,14 +367,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = RunFiles::at(dir.path().join("abc"));
         std::fs::create_dir_all(files.dir()).unwrap();
-        assert_eq!(read(&files, "abc").unwrap(), None);
+        assert!(read(&files, "abc", "cpu 1").unwrap().is_none());
         for step in [100, 200] {
-            let mut s = state("abc", step);
+            let mut s = state("abc", step, "cpu 1".into());
             s.best.insert("loss".into(), Exact(0.25 + step as f64));
             let t = tch::Tensor::from_slice(&[1.5f32, step as f32]);
             write(&files, s, &[("model.w".to_string(), t)]).unwrap();
         }
-        let (s, tensors) = read(&files, "abc").unwrap().expect("a checkpoint");
+        let (s, tensors) = read(&files, "abc", "cpu 1").unwrap().expect("a checkpoint");
         assert_eq!((s.step, s.best["loss"]), (200, Exact(200.25)));
         assert_eq!(
             Vec::<f32>::try_from(&tensors["model.w"]).unwrap(),
@@ -350,9 +388,28 @@ mod tests {
             !names.contains(&"checkpoint-100.safetensors".to_string()),
             "{names:?}"
         );
-        assert!(matches!(read(&files, "other"), Err(Unusable::Invalid(_))));
+        assert!(matches!(
+            read(&files, "other", "cpu 1"),
+            Err(Unusable::Invalid(_))
+        ));
+        assert!(matches!(
+            read(&files, "abc", "cpu 2"),
+            Err(Unusable::OtherSetting(_))
+        ));
+        // Killed after the new tensors were renamed into place but before checkpoint.json:
+        // the json still names the previous, complete checkpoint.
+        let t = tch::Tensor::from_slice(&[9.0f32]);
+        let stray = files.dir().join(RunFiles::checkpoint_tensors_name(300));
+        tch::Tensor::write_safetensors(&[("model.w", &t)], &stray).unwrap();
+        assert_eq!(read(&files, "abc", "cpu 1").unwrap().unwrap().0.step, 200);
+        // A json whose tensors are gone is not used.
+        std::fs::remove_file(files.dir().join("checkpoint-200.safetensors")).unwrap();
+        assert!(matches!(
+            read(&files, "abc", "cpu 1"),
+            Err(Unusable::Invalid(_))
+        ));
         remove(&files).unwrap();
-        assert_eq!(read(&files, "abc").unwrap(), None);
+        assert!(read(&files, "abc", "cpu 1").unwrap().is_none());
         assert!(std::fs::read_dir(files.dir()).unwrap().next().is_none());
     }
 }

@@ -20,6 +20,8 @@ pub trait Observer: Sync {
     fn run_reused(&self, _run: &Run, _summary: &Summary) {}
     /// A run continues from its checkpoint after `step` updates.
     fn resumed(&self, _run: &Run, _step: usize) {}
+    /// A run's checkpoint cannot be used (`why`), so the run starts at step 0.
+    fn checkpoint_unused(&self, _run: &Run, _why: &str) {}
 }
 
 /// The observer that shows nothing.
@@ -113,6 +115,8 @@ fn execute_one(
     if let Some(old) = store.summary(&run.id) {
         let keep = options.rerun.keeps(&old, &this_build());
         if keep {
+            // A run killed between writing its summary and removing its checkpoint left one.
+            let _ = crate::checkpoint::remove(&store.run(&run.id));
             observer.run_reused(run, &old);
             return RunRecord {
                 run: run.clone(),

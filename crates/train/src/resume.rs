@@ -16,7 +16,8 @@ use crate::TrainError;
 impl Trainer<'_> {
     /// Writes a checkpoint of the run as it is now.
     pub(crate) fn checkpoint(&mut self) -> Result<(), TrainError> {
-        let mut state = checkpoint::state(&self.run.id, self.done);
+        let setting = checkpoint::setting(self.ctx.device);
+        let mut state = checkpoint::state(&self.run.id, self.done, setting);
         let (optimizer_steps, slots) = self.opt.state();
         state.optimizer_steps = optimizer_steps;
         state.dropout_rng = self.model.dropout_state();
@@ -62,23 +63,28 @@ impl Trainer<'_> {
     }
 
     /// Continues from the run's checkpoint, if it has a usable one; otherwise the run starts
-    /// at step 0 (and says why when a checkpoint was there).
+    /// at step 0, and the observer hears why when a checkpoint was there. A checkpoint that
+    /// cannot be read fails the run instead, so that a good one is not overwritten.
     pub(crate) fn resume(&mut self) -> Result<(), TrainError> {
         let files = self.ctx.store.run(&self.run.id);
-        let found = checkpoint::read(&files, &self.run.id).and_then(|c| match c {
+        let setting = checkpoint::setting(self.ctx.device);
+        let found = checkpoint::read(&files, &self.run.id, &setting).and_then(|c| match c {
             Some((state, tensors)) => self.restore(&state, tensors).map(|()| Some(state)),
             None => Ok(None),
         });
         match found {
-            Ok(Some(state)) => {
-                tracing::info!(run = %self.run.id, step = state.step, "resumed from its checkpoint");
-                self.ctx.observer.resumed(self.run, state.step);
-            }
+            Ok(Some(state)) => self.ctx.observer.resumed(self.run, state.step),
             Ok(None) => {}
-            Err(why) => tracing::warn!(
-                run = %self.run.id,
-                "its checkpoint {} is not used ({why}); starting at step 0",
-                files.checkpoint().display()
+            Err(Unusable::Io(why)) => {
+                return Err(TrainError::Checkpoint {
+                    id: self.run.id.clone(),
+                    path: files.checkpoint(),
+                    reason: format!("cannot be read ({why}); fix the file or remove it"),
+                })
+            }
+            Err(why) => self.ctx.observer.checkpoint_unused(
+                self.run,
+                &format!("{}: {why}", files.checkpoint().display()),
             ),
         }
         Ok(())
@@ -125,6 +131,13 @@ impl Trainer<'_> {
             return Err(invalid(
                 "a carried state for a task that carries none".into(),
             ));
+        }
+        let layers = self.run.config.model.layers;
+        if !carry.is_empty() && carry.len() != layers {
+            let n = carry.len();
+            return Err(invalid(format!(
+                "a carried state of {n} layers, not {layers}"
+            )));
         }
         if state.step > self.run.config.train.steps {
             return Err(invalid(format!(

@@ -180,6 +180,9 @@ impl<'a> Trainer<'a> {
         };
         if ctx.resume {
             trainer.resume()?;
+        } else {
+            // Asked to start over (`--rerun all`): an old checkpoint must not come back later.
+            checkpoint::remove(&ctx.store.run(&run.id))?;
         }
         Ok(trainer)
     }

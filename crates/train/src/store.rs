@@ -47,14 +47,27 @@ impl Store {
         read_summary(&self.run(id).summary()).ok()
     }
 
-    /// Prepares a run's folder: its resolved config and varying parameters. Temporary files
-    /// in it are removed first: they are what a process killed while writing leaves behind
+    /// Prepares a run's folder: its resolved config and varying parameters. Its old summary
+    /// and temporary files in it are removed first: they are what a process killed while writing leaves behind
     /// (never renamed into place, so never read), and only the process running a run writes
     /// into its folder, so none of them can belong to a write still in progress.
     pub fn begin(&self, run: &Run) -> Result<RunFiles, TrainError> {
         let files = self.run(&run.id);
         create_dir(files.dir())?;
         remove_temporaries(files.dir())?;
+        // An old summary (a run trained again by `--rerun`, or an interrupted one) must not
+        // stand beside the new files: a kill before the new summary would leave it as if
+        // it described them.
+        match std::fs::remove_file(files.summary()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(ResultsError::Io {
+                    path: files.summary(),
+                    source: e,
+                }
+                .into())
+            }
+            _ => {}
+        }
         let yaml = serde_yaml::to_string(&run.config).map_err(|source| TrainError::Config {
             id: run.id.clone(),
             source,

@@ -127,9 +127,15 @@ seeds: [5]
     let run = run(&sweep);
     let task = rnnlab_tasks::try_build(&run.config.task, 5).unwrap();
     let windows = task.stream_batches(rnnlab_tasks::Split::Train, 4).unwrap();
+    // The checkpoint of step 35 is mid-epoch, and the resumed steps cross an epoch's end,
+    // where the carried state starts again from zeros.
     assert!(
-        windows > 10 && 35 % windows != 0,
+        35 % windows != 0,
         "35 falls inside an epoch ({windows} windows)"
+    );
+    assert!(
+        (36..60).any(|s| s % windows == 0),
+        "{windows} windows: no epoch ends in 36..60"
     );
     resumes_to_the_same_bytes(&sweep);
 }
@@ -188,11 +194,12 @@ fn resumes_to_the_same_bytes(sweep: &str) {
 }
 
 #[test]
-fn a_run_without_resume_starts_again() {
+fn a_run_without_resume_starts_again_and_forgets_its_checkpoint() {
     tch::set_num_threads(1);
     let run = run(SWEEP);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), SWEEP).unwrap();
+    let checkpoint = store.run_dir(&run.id).join("checkpoint.json");
     let stop = AtomicBool::new(false);
     let at_30 = Cut {
         at: 30,
@@ -200,17 +207,50 @@ fn a_run_without_resume_starts_again() {
         snapshot: None,
     };
     assert_eq!(train(&store, &run, &at_30, &stop), Status::Interrupted);
-    stop.store(false, Ordering::Relaxed);
-    let ctx = RunContext {
-        device: Device::Cpu,
-        store: &store,
-        stop: &stop,
-        observer: &(),
-        resume: false,
+    assert!(checkpoint.exists());
+    // `--rerun all`, stopped before its first step: the old checkpoint is gone, so the next
+    // plain run cannot bring back the state it was asked to discard.
+    let fresh = |stop: &AtomicBool| {
+        let ctx = RunContext {
+            device: Device::Cpu,
+            store: &store,
+            stop,
+            observer: &(),
+            resume: false,
+        };
+        train_run(&run, &ctx).unwrap()
     };
-    let summary = train_run(&run, &ctx).unwrap();
+    assert_eq!(fresh(&AtomicBool::new(true)).status, Status::Interrupted);
+    assert!(!checkpoint.exists());
+    let summary = fresh(&AtomicBool::new(false));
     assert_eq!(
         (summary.status, summary.resumed_from),
         (Status::Completed, vec![])
     );
+}
+
+/// A run killed between writing its summary and removing its checkpoint is finished: the next
+/// sweep keeps it and removes the checkpoint.
+#[test]
+fn a_finished_runs_leftover_checkpoint_is_removed() {
+    use rnnlab_train::{execute, ExecuteOptions, Rerun, Shard};
+    tch::set_num_threads(1);
+    let run = run(SWEEP);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), SWEEP).unwrap();
+    let options = ExecuteOptions {
+        jobs: 1,
+        device: Device::Cpu,
+        rerun: Rerun::None,
+        shard: Shard::ALL,
+        stop: std::sync::Arc::new(AtomicBool::new(false)),
+    };
+    let runs = [run.clone()];
+    execute(&store, &runs, &options, &()).unwrap();
+    let leftover = store.run_dir(&run.id).join("checkpoint-7.safetensors");
+    std::fs::write(&leftover, b"stale").unwrap();
+    std::fs::write(store.run_dir(&run.id).join("checkpoint.json"), b"{}").unwrap();
+    let records = execute(&store, &runs, &options, &()).unwrap();
+    assert!(records[0].reused);
+    assert!(!leftover.exists() && !store.run_dir(&run.id).join("checkpoint.json").exists());
 }
