@@ -22,8 +22,8 @@ pub mod treebank;
 
 pub use adding::Adding;
 pub use agreement::{
-    heuristic_accuracy, parse_tsv, Agreement, AgreementFile, Answer, FileError, FileItem, FileKind,
-    Prepared, Unk, UnknownWord,
+    heuristic_accuracy, list_unknown, parse_tsv, Agreement, AgreementFile, Answer, FileError,
+    FileItem, FileKind, Prepared, Unk, UnknownWord,
 };
 pub use batch::{Batch, Inputs, Meta, Targets};
 pub use copy::Copy;

@@ -56,7 +56,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         eprintln!(
             "left out {} line(s) with {what} outside the vocabulary: {}",
             scored.skipped_lines,
-            listed(&scored.skipped)
+            rnnlab_tasks::list_unknown(&scored.skipped)
         );
     }
     if scored.unk.occurrences > 0 {
@@ -64,7 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             "read {} unknown prefix word(s) as <unk>, on {} line(s): {}",
             scored.unk.occurrences,
             scored.unk.lines,
-            listed(&scored.unk.words)
+            rnnlab_tasks::list_unknown(&scored.unk.words)
         );
     }
     print!("{}", table(&run, &args.data, &scored));
@@ -78,25 +78,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         write_atomic(out, text.as_bytes())?;
     }
     Ok(0)
-}
-
-/// Words with their lines, as the messages list them: `` `books` (lines 1, 4) ``; the
-/// first 20, then how many more.
-fn listed(words: &[UnknownWord]) -> String {
-    const SHOWN: usize = 20;
-    let mut parts: Vec<String> = words
-        .iter()
-        .take(SHOWN)
-        .map(|u| {
-            let lines: Vec<String> = u.lines.iter().map(usize::to_string).collect();
-            let s = if u.lines.len() == 1 { "" } else { "s" };
-            format!("`{}` (line{s} {})", u.word, lines.join(", "))
-        })
-        .collect();
-    if words.len() > SHOWN {
-        parts.push(format!("and {} more", words.len() - SHOWN));
-    }
-    parts.join(", ")
 }
 
 /// The overall row, then the breakdown rows, in breakdown.csv's order.

@@ -174,15 +174,7 @@ impl Agreement {
             m.insert("construction", r.construction);
             m.insert("interveners", r.interveners.into());
         }
-        if let Some(a) = item.attractors {
-            m.insert("attractors", a.to_string());
-        }
-        if let Some(d) = item.distance {
-            m.insert("distance", d.to_string());
-        }
-        if let Some(c) = &item.construction {
-            m.insert("construction", c.clone());
-        }
+        item.add_columns(&mut m);
         m
     }
 }

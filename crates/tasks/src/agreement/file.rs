@@ -57,6 +57,20 @@ pub struct FileItem {
 }
 
 impl FileItem {
+    /// Adds the line's optional columns (attractors, distance, construction) to `m`, the
+    /// metadata breakdowns read; columns the line leaves empty are not added.
+    pub fn add_columns(&self, m: &mut crate::Meta) {
+        if let Some(a) = self.attractors {
+            m.insert("attractors", a.to_string());
+        }
+        if let Some(d) = self.distance {
+            m.insert("distance", d.to_string());
+        }
+        if let Some(c) = &self.construction {
+            m.insert("construction", c.clone());
+        }
+    }
+
     /// Every word the model must know: the prefix, and both verbs of a pair.
     pub fn words(&self) -> impl Iterator<Item = &str> {
         let verbs = match &self.answer {
@@ -111,7 +125,8 @@ pub enum FileError {
     },
 }
 
-fn list_unknown(words: &[UnknownWord]) -> String {
+/// Unknown words with their lines, the first 20 of them, for a message.
+pub fn list_unknown(words: &[UnknownWord]) -> String {
     const SHOWN: usize = 20;
     let mut parts: Vec<String> = words
         .iter()

@@ -14,7 +14,9 @@ mod lexicon;
 mod sentence;
 
 pub use encode::{Prepared, Unk};
-pub use file::{parse_tsv, AgreementFile, Answer, FileError, FileItem, FileKind, UnknownWord};
+pub use file::{
+    list_unknown, parse_tsv, AgreementFile, Answer, FileError, FileItem, FileKind, UnknownWord,
+};
 pub use heuristic::heuristic_accuracy;
 
 use rnnlab_spec::{AgreementConfig, AgreementForm};

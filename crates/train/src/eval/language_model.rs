@@ -140,15 +140,7 @@ pub(super) fn score(
 /// What the breakdown reads of a line: its attractors, distance and construction columns.
 fn columns(item: &FileItem) -> Meta {
     let mut m = Meta::new();
-    if let Some(a) = item.attractors {
-        m.insert("attractors", a.to_string());
-    }
-    if let Some(d) = item.distance {
-        m.insert("distance", d.to_string());
-    }
-    if let Some(c) = &item.construction {
-        m.insert("construction", c.clone());
-    }
+    item.add_columns(&mut m);
     m
 }
 

@@ -59,15 +59,7 @@ fn encode(items: &[FileItem], vocabulary: &mut OpenVocabulary, vocab: usize) -> 
         classes.push(i64::from(plural));
         let mut m = Meta::new();
         m.insert("subject", if plural { "plural" } else { "singular" }.into());
-        if let Some(a) = item.attractors {
-            m.insert("attractors", a.to_string());
-        }
-        if let Some(d) = item.distance {
-            m.insert("distance", d.to_string());
-        }
-        if let Some(c) = &item.construction {
-            m.insert("construction", c.clone());
-        }
+        item.add_columns(&mut m);
         meta.push(m);
     }
     Batch {
