@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Checks that two results folders of one sweep hold the same results, run by run.
 
-    scripts/cluster/same-results.py results/SWEEP other/results/SWEEP
+    scripts/cluster/same-results.py [--subset] results/SWEEP other/results/SWEEP
+
+With --subset, the first folder may hold only some of the runs (a shard of the sweep): each
+of its runs must be in the second folder and identical there; the second's other runs are not
+compared.
 
 Used by scripts/test-cluster to compare a SLURM array's results (cut off by time limits,
 resubmitted, resumed from checkpoints) with a local `rnnlab run` of the same sweep. On CPU
@@ -45,9 +49,11 @@ def summary_without_execution(path):
     return {k: v for k, v in summary.items() if k not in EXECUTION_FIELDS}
 
 
-def compare(a, b):
+def compare(a, b, subset=False):
     problems = []
     runs_a, runs_b = runs(a), runs(b)
+    if subset:
+        runs_b = {run: folder for run, folder in runs_b.items() if run in runs_a}
     for only, where in ((runs_a.keys() - runs_b.keys(), a), (runs_b.keys() - runs_a.keys(), b)):
         for run in sorted(only):
             problems.append(f"{run}: finished only in {where}")
@@ -72,15 +78,18 @@ def compare(a, b):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    subset = args[:1] == ["--subset"]
+    args = args[1:] if subset else args
+    if len(args) != 2:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
-    a, b = Path(sys.argv[1]), Path(sys.argv[2])
+    a, b = Path(args[0]), Path(args[1])
     for folder in (a, b):
         if not (folder / "runs").is_dir():
             print(f"same-results: {folder} has no runs/ folder: pass results/SWEEP", file=sys.stderr)
             return 2
-    count, problems = compare(a, b)
+    count, problems = compare(a, b, subset)
     for line in problems:
         print(f"same-results: {line}", file=sys.stderr)
     if problems:
