@@ -7,6 +7,24 @@ use tch::Device;
 use crate::data::DeviceBatch;
 use crate::metrics::Evaluation;
 
+/// Checks that every split of a stream task holds at least one window of `batch` streams (a
+/// short text cut into many streams has none).
+pub fn fits(task: &dyn Task, batch: usize) -> Result<(), rnnlab_tasks::TaskError> {
+    for split in [Split::Train, Split::Valid, Split::Test] {
+        if task.stream_batches(split, batch) == Some(0) {
+            return Err(rnnlab_tasks::TaskError {
+                kind: task.kind(),
+                message: format!(
+                    "the {} split is too short for {batch} streams of one window each: lower \
+                     train.batch or the task's window (bptt)",
+                    split.name()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The batches a split is evaluated on, drawn once and kept on the device.
 pub struct EvalSet {
     batches: Vec<DeviceBatch>,
@@ -84,6 +102,16 @@ mod tests {
         config.model.hidden = 12;
         config.train.batch = 3;
         Run::new(config, Vec::new())
+    }
+
+    #[test]
+    fn a_split_too_short_for_the_batch_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = text_run(dir.path());
+        let task = rnnlab_tasks::try_build(&run.config.task, 1).unwrap();
+        assert!(fits(task.as_ref(), 3).is_ok());
+        let e = fits(task.as_ref(), 100).unwrap_err();
+        assert!(e.message.contains("valid split") && e.message.contains("100 streams"), "{e}");
     }
 
     #[test]

@@ -129,22 +129,12 @@ impl<'a> Trainer<'a> {
         let valid = EvalSet::new(task.as_ref(), Split::Valid, run, ctx.device);
         let columns = &task.metrics()[1..];
         let task_streams = task.stream_batches(Split::Train, cfg.train.batch).is_some();
-        for split in [Split::Train, Split::Valid, Split::Test] {
-            if task.stream_batches(split, cfg.train.batch) == Some(0) {
-                return Err(TrainError::Task {
-                    id: run.id.clone(),
-                    source: rnnlab_tasks::TaskError {
-                        kind: task.kind(),
-                        message: format!(
-                            "the {} split is too short for {} streams of one window each: \
-                             lower train.batch or the task's window (bptt)",
-                            split.name(),
-                            cfg.train.batch
-                        ),
-                    },
-                });
+        crate::evalset::fits(task.as_ref(), cfg.train.batch).map_err(|source| {
+            TrainError::Task {
+                id: run.id.clone(),
+                source,
             }
-        }
+        })?;
         let diverge_above = cfg.stop.diverged.threshold(task.no_learning_loss());
         let profile = Profile {
             setup: clock.now().saturating_sub(began),
