@@ -5,17 +5,6 @@ use rnnlab_spec::{Cell, Init, Merge, ModelConfig, Skip};
 use rnnlab_tasks::{Readout, Rng, Shape};
 use tch::{nn, Device, Kind, Tensor};
 
-const CELLS: [Cell; 8] = [
-    Cell::RnnTanh,
-    Cell::RnnRelu,
-    Cell::Lstm,
-    Cell::Gru,
-    Cell::LstmPeephole,
-    Cell::LstmNoForget,
-    Cell::LstmCifg,
-    Cell::LstmNoOutput,
-];
-
 fn shape(inputs: usize, outputs: usize, readout: Readout) -> Shape {
     Shape {
         inputs,
@@ -85,7 +74,7 @@ fn expected_params(c: &ModelConfig, input: usize, outputs: usize) -> usize {
 
 #[test]
 fn parameter_counts_match_the_closed_forms() {
-    for cell in CELLS {
+    for cell in Cell::ALL {
         for layers in [1, 2, 3] {
             for bidirectional in [false, true] {
                 for skip in [Skip::None, Skip::Residual, Skip::Dense, Skip::Highway] {

@@ -23,6 +23,33 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// Every cell, the four classic ones first, then the LSTM gate ablations. (The match in
+    /// `Cell::listed` fails to compile when a cell is added, as a reminder to list it here.)
+    pub const ALL: [Cell; 8] = [
+        Cell::RnnTanh,
+        Cell::RnnRelu,
+        Cell::Lstm,
+        Cell::Gru,
+        Cell::LstmPeephole,
+        Cell::LstmNoForget,
+        Cell::LstmCifg,
+        Cell::LstmNoOutput,
+    ];
+
+    /// Its position in [`Cell::ALL`]; exhaustive, so a new cell must be placed there.
+    pub fn listed(self) -> usize {
+        match self {
+            Cell::RnnTanh => 0,
+            Cell::RnnRelu => 1,
+            Cell::Lstm => 2,
+            Cell::Gru => 3,
+            Cell::LstmPeephole => 4,
+            Cell::LstmNoForget => 5,
+            Cell::LstmCifg => 6,
+            Cell::LstmNoOutput => 7,
+        }
+    }
+
     /// Gate blocks in the cell's flat weight matrices (PyTorch order: LSTM i,f,g,o; GRU
     /// r,z,n). The LSTM ablations of Greff et al. 2017 drop the block of the gate they remove:
     /// no-forget keeps i,g,o; CIFG keeps i,g,o and uses f = 1 - i; no-output keeps i,f,g.
@@ -123,6 +150,18 @@ impl Default for ModelConfig {
             init: Init::Uniform,
             dropout: 0.0,
             embedding: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod cell_list {
+    use super::Cell;
+
+    #[test]
+    fn all_lists_every_cell_once_in_order() {
+        for (i, c) in Cell::ALL.iter().enumerate() {
+            assert_eq!(c.listed(), i, "{c:?}");
         }
     }
 }
