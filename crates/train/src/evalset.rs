@@ -111,7 +111,10 @@ mod tests {
         let task = rnnlab_tasks::try_build(&run.config.task, 1).unwrap();
         assert!(fits(task.as_ref(), 3).is_ok());
         let e = fits(task.as_ref(), 100).unwrap_err();
-        assert!(e.message.contains("valid split") && e.message.contains("100 streams"), "{e}");
+        assert!(
+            e.message.contains("valid split") && e.message.contains("100 streams"),
+            "{e}"
+        );
     }
 
     #[test]

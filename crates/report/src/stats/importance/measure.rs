@@ -121,7 +121,11 @@ fn trials_needed() {
     // docs/importance.md: from 50 trials on, the dominant parameter's mean share is within
     // 0.07 of its true one (rows 1 to 4 are 50 to 400 trials at the defaults).
     for (k, e) in lr_errors[1..5].iter().enumerate() {
-        assert!(*e < 0.07, "row {}: the learning rate's share is off by {e}", k + 1);
+        assert!(
+            *e < 0.07,
+            "row {}: the learning rate's share is off by {e}",
+            k + 1
+        );
     }
     assert!(
         errors[4] < errors[0],
