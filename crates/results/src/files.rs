@@ -143,6 +143,40 @@ pub fn write_metrics(
     write_csv(path, &metrics_header(columns), records)
 }
 
+/// The `valid` rows' values of `column` in a `metrics.csv`, as (step, value) in file order;
+/// an empty cell reads as NaN. For the search runner's rung decisions (the report scans the
+/// file with polars).
+pub fn read_valid(path: &Path, column: &str) -> Result<Vec<(usize, f64)>, ResultsError> {
+    let csv = |source| ResultsError::Csv {
+        path: path.to_owned(),
+        source,
+    };
+    let mut r = csv::Reader::from_path(path).map_err(csv)?;
+    let header = r.headers().map_err(csv)?.clone();
+    let find = |name: &str| header.iter().position(|h| h == name);
+    let (Some(step), Some(split), Some(col)) =
+        (find(metrics::STEP), find(metrics::SPLIT), find(column))
+    else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(csv)?;
+        if rec.get(split) != Some("valid") {
+            continue;
+        }
+        let Some(s) = rec.get(step).and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let v = rec
+            .get(col)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN);
+        out.push((s, v));
+    }
+    Ok(out)
+}
+
 /// Writes `breakdown.csv`; the `last_noun` column only when some row has it.
 pub fn write_breakdown(path: &Path, rows: &[BreakdownRow]) -> Result<(), ResultsError> {
     let with_last = rows.iter().any(|r| r.last_noun.is_some());
@@ -204,6 +238,33 @@ mod tests {
             "step,split,loss,accuracy,recall_accuracy,grad_norm,clip_rate,elapsed_s\n\
              100,train,0.5,,0.25,1.5,0,2.000\n"
         );
+    }
+
+    #[test]
+    fn valid_values_read_back_by_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metrics.csv");
+        let row = |step, split, mse| MetricsRow {
+            step,
+            split,
+            loss: 1.0,
+            metrics: vec![mse],
+            grad_norm: None,
+            clip_rate: None,
+            elapsed_s: 0.0,
+        };
+        let rows = [
+            row(100, "train", None),
+            row(100, "valid", Some(0.5)),
+            row(200, "valid", None),
+            row(200, "test", Some(0.1)),
+        ];
+        write_metrics(&path, &["mse"], &rows).unwrap();
+        let got = read_valid(&path, "mse").unwrap();
+        assert_eq!(got[0], (100, 0.5));
+        assert_eq!(got.len(), 2);
+        assert!(got[1].1.is_nan());
+        assert!(read_valid(&path, "accuracy").unwrap().is_empty());
     }
 
     #[test]

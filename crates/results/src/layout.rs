@@ -15,6 +15,8 @@ impl Layout {
     pub const RUNS: &'static str = "runs";
     /// What `rnnlab report` writes.
     pub const REPORT: &'static str = "report";
+    /// A `search:` sweep's decisions, one file per successive-halving rung.
+    pub const SEARCH: &'static str = "search";
 
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
@@ -36,6 +38,16 @@ impl Layout {
         RunFiles {
             dir: self.runs().join(id),
         }
+    }
+
+    /// `search/`: `rung-<i>.json` for each decided rung (0-based), see [`crate::search`].
+    pub fn search(&self) -> PathBuf {
+        self.root.join(Self::SEARCH)
+    }
+
+    /// The decision at rung `index` (0-based) of a search.
+    pub fn rung(&self, index: usize) -> PathBuf {
+        self.search().join(format!("rung-{index}.json"))
     }
 
     /// Whether `root` looks like a results folder (a sweep file and a runs folder).
@@ -167,5 +179,6 @@ mod tests {
         );
         assert_eq!(run.id(), "0123456789ab");
         assert_eq!(l.report_md(), Path::new("results/ci/report/report.md"));
+        assert_eq!(l.rung(2), Path::new("results/ci/search/rung-2.json"));
     }
 }

@@ -14,12 +14,14 @@ mod error;
 pub mod files;
 mod layout;
 mod params;
+pub mod search;
 mod summary;
 
 pub use atomic::{remove_temporaries, temporary_path, write_atomic, write_atomic_with};
 pub use error::ResultsError;
 pub use layout::{Layout, RunFiles};
 pub use params::{read_params, write_params};
+pub use search::{read_rung, write_rung, GroupDecision, RungDecision, TrialScore};
 pub use summary::{
     read_summary, write_summary, Baseline, Build, Divergence, DivergenceRule, Status, Summary,
     FORMAT_VERSION,

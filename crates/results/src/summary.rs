@@ -31,20 +31,28 @@ pub enum Status {
     Failed,
     /// Stopped by the user; runs again next time.
     Interrupted,
+    /// A search trial trained to a successive-halving rung (`steps` is the rung) and waiting
+    /// for the rung to be decided; it keeps its checkpoint and continues if it is kept.
+    Paused,
+    /// A search trial that was not among the best at a rung (`pruned_at`): stopped there,
+    /// its files kept.
+    Pruned,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 7] = [
         Status::Completed,
         Status::Solved,
         Status::Diverged,
         Status::Failed,
         Status::Interrupted,
+        Status::Paused,
+        Status::Pruned,
     ];
 
     /// Final statuses are not run again unless asked.
     pub fn is_final(self) -> bool {
-        !matches!(self, Status::Interrupted)
+        !matches!(self, Status::Interrupted | Status::Paused)
     }
 
     /// The name written in summary.json and shown in tables.
@@ -55,6 +63,8 @@ impl Status {
             Status::Diverged => "diverged",
             Status::Failed => "failed",
             Status::Interrupted => "interrupted",
+            Status::Paused => "paused",
+            Status::Pruned => "pruned",
         }
     }
 }
@@ -155,6 +165,10 @@ pub struct Summary {
     /// The steps this run resumed from a checkpoint at, in order; empty when it ran in one go.
     #[serde(default)]
     pub resumed_from: Vec<usize>,
+    /// The successive-halving rung (a step) at which a search trial was pruned; null
+    /// otherwise.
+    #[serde(default)]
+    pub pruned_at: Option<usize>,
 }
 
 /// The build that made a run: what must match for two runs' numbers to come from the same
@@ -216,6 +230,7 @@ impl Summary {
             commit: None,
             threads: None,
             resumed_from: Vec::new(),
+            pruned_at: None,
         }
     }
 

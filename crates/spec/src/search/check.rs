@@ -338,5 +338,28 @@ pub(crate) fn check_runs(search: &Search, runs: &[Run], diag: &mut Diag<'_>) {
             );
             diag.error(&at().key("halving").key("min_steps"), Target::Value, msg);
         }
+        // A rung ranks trials by their validation value at its step, so every rung must be
+        // an evaluation step; `train.steps` always is (the run evaluates at its end).
+        let mut off: Vec<(usize, usize)> = runs
+            .iter()
+            .map(|r| &r.config.train)
+            .flat_map(|t| {
+                h.rungs(t.steps)
+                    .into_iter()
+                    .filter(move |&r| r < t.steps && r % t.eval_every.max(1) != 0)
+                    .map(move |r| (r, t.eval_every))
+            })
+            .collect();
+        off.sort_unstable();
+        off.dedup();
+        if let Some(&(rung, every)) = off.first() {
+            let msg = format!(
+                "the rung at step {rung} is not an evaluation step (`train.eval_every` is \
+                 {every}): trials are ranked by their validation value at each rung; make \
+                 `min_steps` a multiple of `eval_every` (e.g. {})",
+                (h.min_steps / every.max(1)).max(1) * every
+            );
+            diag.error(&at().key("halving").key("min_steps"), Target::Value, msg);
+        }
     }
 }

@@ -237,8 +237,9 @@ impl SearchPlan {
             .confirm_seeds
             .iter()
             .map(|&seed| {
-                let mut params = first.params.clone();
-                params.retain(|(k, _)| k != "seed");
+                // The group's params and the seed: a confirmation run is one cell of the
+                // comparison, whichever trial won (the winner is in the search's decisions).
+                let mut params = g.key.clone();
                 params.push(("seed".to_string(), seed.to_string()));
                 let config = RunConfig {
                     seed,
