@@ -13,7 +13,7 @@ pub struct Progress {
     bars: Option<(MultiProgress, ProgressBar)>,
     active: Mutex<HashMap<String, ProgressBar>>,
     last_line: Mutex<Instant>,
-    total: usize,
+    total: Mutex<usize>,
     done: Mutex<usize>,
 }
 
@@ -36,7 +36,7 @@ impl Progress {
             bars,
             active: Mutex::new(HashMap::new()),
             last_line: Mutex::new(Instant::now()),
-            total,
+            total: Mutex::new(total),
             done: Mutex::new(0),
         }
     }
@@ -57,6 +57,20 @@ fn short(means: &BTreeMap<String, f64>) -> String {
 }
 
 impl Observer for Progress {
+    /// A search stage counts its own runs: `[k/N]` restarts at each rung.
+    fn stage(&self, title: &str, runs: usize) {
+        *self.total.lock().expect("lock") = runs;
+        *self.done.lock().expect("lock") = 0;
+        match &self.bars {
+            Some((multi, overall)) => {
+                overall.set_length(runs as u64);
+                overall.set_position(0);
+                let _ = multi.println(title);
+            }
+            None => eprintln!("{title}"),
+        }
+    }
+
     fn run_started(&self, run: &Run) {
         match &self.bars {
             Some((multi, _)) => {
@@ -157,7 +171,7 @@ impl Observer for Progress {
                 overall.inc(1);
                 let _ = multi.println(line);
             }
-            None => eprintln!("[{}/{}] {line}", *done, self.total),
+            None => eprintln!("[{}/{}] {line}", *done, self.total.lock().expect("lock")),
         }
     }
 }

@@ -144,6 +144,7 @@ pub fn profile_run(
         stop: &stop,
         observer: &(),
         resume: false,
+        until: None,
     };
     train_run_profiled(run, &ctx, clock)
 }

@@ -22,6 +22,9 @@ pub trait Observer: Sync {
     fn resumed(&self, _run: &Run, _step: usize) {}
     /// A run's checkpoint cannot be used (`why`), so the run starts at step 0.
     fn checkpoint_unused(&self, _run: &Run, _why: &str) {}
+    /// A search starts a stage (a rung's training, the confirmation runs) of `runs` runs in
+    /// this shard; `title` says which, e.g. `rung 1 of 3 (to step 600): 3 trials × 2 seeds`.
+    fn stage(&self, _title: &str, _runs: usize) {}
 }
 
 /// The observer that shows nothing.
@@ -84,6 +87,24 @@ pub fn execute(
     options: &ExecuteOptions,
     observer: &dyn Observer,
 ) -> Result<Vec<RunRecord>, TrainError> {
+    let jobs: Vec<Job> = runs.iter().map(|run| Job { run, until: None }).collect();
+    execute_jobs(store, &jobs, options, observer)
+}
+
+/// One run to train, and the step to pause it at (a search rung).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Job<'a> {
+    pub run: &'a Run,
+    pub until: Option<usize>,
+}
+
+/// [`execute`] for jobs: the shard owns the jobs at its positions in `jobs`.
+pub(crate) fn execute_jobs(
+    store: &Store,
+    jobs: &[Job],
+    options: &ExecuteOptions,
+    observer: &dyn Observer,
+) -> Result<Vec<RunRecord>, TrainError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .thread_name(|i| format!("rnnlab-run-{i}"))
@@ -91,16 +112,16 @@ pub fn execute(
         .map_err(|e| {
             TrainError::Options(format!("cannot start {} worker threads: {e}", options.jobs))
         })?;
-    let mine: Vec<&Run> = runs
+    let mine: Vec<&Job> = jobs
         .iter()
         .enumerate()
         .filter(|(i, _)| options.shard.owns(*i))
-        .map(|(_, r)| r)
+        .map(|(_, j)| j)
         .collect();
     let records = pool.install(|| {
         mine.par_iter()
             .with_max_len(1)
-            .map(|run| execute_one(store, run, options, observer))
+            .map(|job| execute_one(store, job, options, observer))
             .collect::<Vec<_>>()
     });
     Ok(records)
@@ -108,11 +129,24 @@ pub fn execute(
 
 fn execute_one(
     store: &Store,
-    run: &Run,
+    job: &Job,
     options: &ExecuteOptions,
     observer: &dyn Observer,
 ) -> RunRecord {
+    let run = job.run;
     if let Some(old) = store.summary(&run.id) {
+        // A trial already paused at (or past) this rung needs no training now.
+        let reached = old.status == Status::Paused
+            && job.until.is_some_and(|u| old.steps >= u)
+            && options.rerun != Rerun::All;
+        if reached {
+            observer.run_reused(run, &old);
+            return RunRecord {
+                run: run.clone(),
+                summary: Some(old),
+                reused: true,
+            };
+        }
         let keep = options.rerun.keeps(&old, &this_build());
         if keep {
             // A run killed between writing its summary and removing its checkpoint left one.
@@ -139,6 +173,7 @@ fn execute_one(
         stop: &options.stop,
         observer,
         resume: options.rerun != Rerun::All,
+        until: job.until,
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| train_run(run, &ctx)));
     let summary = match outcome {

@@ -30,6 +30,10 @@ pub struct RunContext<'a> {
     pub observer: &'a dyn Observer,
     /// Continue from the run's checkpoint when it has a usable one (false: start at step 0).
     pub resume: bool,
+    /// Pause the run after this many updates (a search's successive-halving rung): it ends
+    /// `paused` with a checkpoint, and a later call with a larger `until` (or none) continues
+    /// it to the same numbers as one uninterrupted run. `None`: train to `train.steps`.
+    pub until: Option<usize>,
 }
 
 /// Trains `run` to its end (completed, solved, diverged or interrupted), writing
@@ -196,6 +200,10 @@ impl<'a> Trainer<'a> {
             self.status = Some(Status::Interrupted);
             return Ok(());
         }
+        if self.ctx.until.is_some_and(|u| self.done >= u) {
+            self.status = Some(Status::Paused);
+            return Ok(());
+        }
         let step = self.done;
         let phases = &mut self.profile.phases;
         let _ = laps.lap();
@@ -318,7 +326,9 @@ impl<'a> Trainer<'a> {
         let (run, store) = (self.run, self.ctx.store);
         let files = store.run(&run.id);
         self.profile.steps = self.done;
-        if status == Status::Interrupted && self.done > self.checkpointed {
+        // An interrupted or paused run continues later from here.
+        let unfinished = !status.is_final();
+        if unfinished && self.done > self.checkpointed {
             self.checkpoint()?;
         }
         let wall_s = self.elapsed();
@@ -338,7 +348,7 @@ impl<'a> Trainer<'a> {
         if !self.gradflow.is_empty() {
             rnnlab_results::files::write_gradflow(&files.gradflow(), &self.gradflow)?;
         }
-        if run.config.train.save && status != Status::Interrupted {
+        if run.config.train.save && !unfinished {
             write_atomic_with(&files.model(), |tmp| self.vs.save(tmp))?;
         }
         let mut summary = stamped(&run.id, status, self.ctx.device);
@@ -365,7 +375,7 @@ impl<'a> Trainer<'a> {
         // After the summary: a run killed in between is finished and keeps a stale checkpoint,
         // rather than unfinished without one. A finished run's checkpoint has no use (a longer
         // run is another config, so another id); its weights are model.safetensors.
-        if status != Status::Interrupted {
+        if !unfinished {
             checkpoint::remove(&files)?;
         }
         self.profile.finish = self.clock.now().saturating_sub(finish_start);

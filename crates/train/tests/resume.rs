@@ -66,6 +66,7 @@ fn train(store: &Store, run: &Run, observer: &dyn Observer, stop: &AtomicBool) -
         stop,
         observer,
         resume: true,
+        until: None,
     };
     train_run(run, &ctx).unwrap().status
 }
@@ -217,6 +218,7 @@ fn a_run_without_resume_starts_again_and_forgets_its_checkpoint() {
             stop,
             observer: &(),
             resume: false,
+            until: None,
         };
         train_run(&run, &ctx).unwrap()
     };

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use rnnlab_models::DeviceChoice;
 use rnnlab_spec::Expanded;
-use rnnlab_train::{execute, ExecuteOptions, Rerun, RunRecord, Shard, Status, Store};
+use rnnlab_train::{
+    execute, execute_search, ExecuteOptions, Rerun, RunRecord, SearchState, Shard, Status, Store,
+};
 
 use crate::progress::Progress;
 
@@ -59,7 +61,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         super::validate::dry_run(&expanded, args.jobs);
         return Ok(0);
     }
-    let Expanded { sweep, runs, .. } = expanded;
+    let Expanded {
+        sweep,
+        runs,
+        search,
+        ..
+    } = expanded;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text)?,
         None => Shard::from_env(|k| std::env::var(k).ok(), args.shards)?.unwrap_or(Shard::ALL),
@@ -118,10 +125,36 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         shard,
         stop: stop.clone(),
     };
+    if let Some(plan) = &search {
+        eprintln!("{plan}");
+    }
     let progress = Progress::new(mine);
-    let records = execute(&store, &runs, &options, &progress)?;
+    let (records, waiting) = match &search {
+        None => (execute(&store, &runs, &options, &progress)?, None),
+        Some(plan) => {
+            let outcome = execute_search(&store, plan, &options, &progress)?;
+            let waiting = match outcome.state {
+                SearchState::Waiting {
+                    rung,
+                    step,
+                    missing,
+                } => Some(format!(
+                    "{}: search rung {} (step {step}) waits for {missing} run(s) that other \
+                     shards train; this shard's part is done: submit it again once they are \
+                     (or run the sweep unsharded) to continue",
+                    sweep.name,
+                    rung + 1
+                )),
+                _ => None,
+            };
+            (latest(outcome.records), waiting)
+        }
+    };
     progress.finish();
     print_table(&records);
+    if let Some(message) = &waiting {
+        eprintln!("{message}");
+    }
     match rnnlab_report::summary_table(store.root()) {
         Ok(table) => print!("\n{table}"),
         Err(e) => eprintln!("warning: no summary table: {e}"),
@@ -140,6 +173,19 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         return Ok(130);
     }
     Ok(u8::from(failed > 0))
+}
+
+/// Each run once, at its latest record (a search trains a trial in several stages), in the
+/// order runs first appeared.
+fn latest(records: Vec<RunRecord>) -> Vec<RunRecord> {
+    let mut out: Vec<RunRecord> = Vec::new();
+    for r in records {
+        match out.iter_mut().find(|o| o.run.id == r.run.id) {
+            Some(o) => *o = r,
+            None => out.push(r),
+        }
+    }
+    out
 }
 
 /// One line per run of this shard: status, id, parameters, final metrics and the task's

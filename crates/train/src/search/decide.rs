@@ -1,0 +1,172 @@
+//! Deciding a rung: each trial's score from its runs' files, the ranking, and who goes on.
+//! Pure functions of what the files say, so every shard and every `--jobs` decides alike.
+use std::cmp::Ordering;
+
+use rnnlab_results::{GroupDecision, TrialScore};
+use rnnlab_spec::search::{SearchGroup, Selection, SelectionScope};
+use rnnlab_spec::Direction;
+
+use crate::summary::{Status, Summary};
+
+/// What one run shows at a rung: its summary and its `valid` values of the selection metric
+/// as (step, value).
+pub(crate) struct RunAtRung<'a> {
+    pub summary: &'a Summary,
+    pub valid: &'a [(usize, f64)],
+}
+
+/// Whether a run has reached the rung at `step`: it is paused at or past it, or it stopped
+/// for good (finished early: solved, diverged, failed, pruned, or completed).
+pub(crate) fn reached(summary: Option<&Summary>, step: usize) -> bool {
+    summary.is_some_and(|s| match s.status {
+        Status::Paused => s.steps >= step,
+        Status::Interrupted => false,
+        _ => true,
+    })
+}
+
+/// A run's value of the selection metric at the rung at `step`: the last validation value at
+/// or before it (`valid.`), or the best one up to it (`best.`). NaN — ranked last — for a run
+/// that diverged or failed (whatever it measured before is not what its config achieves) or
+/// that has no finite value there.
+pub(crate) fn run_value(run: &RunAtRung, step: usize, select: &Selection) -> f64 {
+    if matches!(run.summary.status, Status::Diverged | Status::Failed) {
+        return f64::NAN;
+    }
+    let upto = run
+        .valid
+        .iter()
+        .filter(|(s, _)| *s <= step)
+        .map(|(_, v)| *v);
+    match select.scope {
+        SelectionScope::Last => upto.last().unwrap_or(f64::NAN),
+        SelectionScope::Best => upto
+            .filter(|v| v.is_finite())
+            .reduce(|a, b| if better(b, a, select.direction) { b } else { a })
+            .unwrap_or(f64::NAN),
+    }
+}
+
+fn better(a: f64, b: f64, direction: Direction) -> bool {
+    match direction {
+        Direction::LowerIsBetter => a < b,
+        Direction::HigherIsBetter => a > b,
+    }
+}
+
+/// A trial's score: the mean of its runs' values, NaN when any is NaN (every tuning seed
+/// counts: a config that diverges on one seed does not win on the others).
+pub(crate) fn score(trial: usize, values: &[f64]) -> TrialScore {
+    let used = values.iter().filter(|v| v.is_finite()).count();
+    let score = if used == values.len() && !values.is_empty() {
+        values.iter().sum::<f64>() / values.len() as f64
+    } else {
+        f64::NAN
+    };
+    TrialScore {
+        trial,
+        score,
+        used,
+        runs: values.len(),
+    }
+}
+
+/// Best first in `direction`; unmeasured (NaN) scores last; ties to the lower trial index.
+pub(crate) fn rank(mut scores: Vec<TrialScore>, direction: Direction) -> Vec<TrialScore> {
+    scores.sort_by(|a, b| {
+        let by_score = match (a.score.is_nan(), b.score.is_nan()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => match direction {
+                Direction::LowerIsBetter => a.score.total_cmp(&b.score),
+                Direction::HigherIsBetter => b.score.total_cmp(&a.score),
+            },
+        };
+        by_score.then(a.trial.cmp(&b.trial))
+    });
+    scores
+}
+
+/// The decision for `group` at its rung `index` from its trials' scores there.
+pub(crate) fn decide(
+    group: &SearchGroup,
+    index: usize,
+    scores: Vec<TrialScore>,
+    direction: Direction,
+) -> GroupDecision {
+    let ranking = rank(scores, direction);
+    let last = index + 1 >= group.rungs.len();
+    let (kept, winner) = if last {
+        (Vec::new(), ranking.first().map(|t| t.trial))
+    } else {
+        let n = group.kept[index + 1].min(ranking.len());
+        (ranking[..n].iter().map(|t| t.trial).collect(), None)
+    };
+    GroupDecision {
+        key: group.key.clone(),
+        step: group.rungs[index],
+        ranking,
+        kept,
+        winner,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn select(scope: SelectionScope) -> Selection {
+        Selection {
+            scope,
+            metric: "mse".into(),
+            direction: Direction::LowerIsBetter,
+        }
+    }
+
+    #[test]
+    fn a_run_is_scored_at_the_rung_not_after_it() {
+        let summary = Summary::new("r", Status::Paused);
+        let valid = [(100, 0.5), (200, 0.2), (300, 0.4), (400, 0.01)];
+        let run = RunAtRung {
+            summary: &summary,
+            valid: &valid,
+        };
+        assert_eq!(run_value(&run, 300, &select(SelectionScope::Last)), 0.4);
+        assert_eq!(run_value(&run, 300, &select(SelectionScope::Best)), 0.2);
+        let diverged = Summary::new("d", Status::Diverged);
+        let run = RunAtRung {
+            summary: &diverged,
+            valid: &valid,
+        };
+        assert!(run_value(&run, 300, &select(SelectionScope::Last)).is_nan());
+    }
+
+    #[test]
+    fn unmeasured_trials_rank_last_and_ties_go_to_the_lower_index() {
+        let scores = vec![
+            score(0, &[0.3, f64::NAN]),
+            score(1, &[0.2, 0.2]),
+            score(2, &[0.4, 0.2]),
+            score(3, &[0.1, 0.1]),
+            score(4, &[0.3, 0.1]),
+        ];
+        assert_eq!((scores[0].used, scores[0].runs), (1, 2));
+        let order = |d| -> Vec<usize> { rank(scores.clone(), d).iter().map(|t| t.trial).collect() };
+        assert_eq!(order(Direction::LowerIsBetter), [3, 1, 4, 2, 0]);
+        assert_eq!(order(Direction::HigherIsBetter), [2, 1, 4, 3, 0]);
+    }
+
+    #[test]
+    fn reached_means_paused_at_the_rung_or_stopped_for_good() {
+        let mut s = Summary::new("r", Status::Paused);
+        s.steps = 200;
+        assert!(reached(Some(&s), 200));
+        assert!(!reached(Some(&s), 600));
+        s.status = Status::Solved;
+        assert!(reached(Some(&s), 600));
+        s.status = Status::Interrupted;
+        assert!(!reached(Some(&s), 200));
+        assert!(!reached(None, 200));
+    }
+}
