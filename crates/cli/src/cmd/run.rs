@@ -87,6 +87,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             (j, (cores / j).max(1))
         }
     };
+    // Each run fits alone (load_within refused the others); `jobs` of the largest together
+    // may not, and a failed allocation aborts the whole process, every run in it.
+    let jobs = match super::validate::jobs_that_fit(&runs, jobs) {
+        Some((fit, why)) => {
+            eprintln!("warning: {}: {why}", args.file.display());
+            fit
+        }
+        None => jobs,
+    };
     // libtorch's intra-op pool is process-wide: set once, before any run starts.
     tch::set_num_threads(threads as i32);
     let stop = Arc::new(AtomicBool::new(false));

@@ -75,6 +75,44 @@ pub fn load_within(file: &Path, limits: &Limits) -> Option<Expanded> {
     }
 }
 
+/// How many of `jobs` runs can train at once in this machine's memory: every run fits alone
+/// (`load_within` refused the others), but `jobs` of the largest together may not. `None`
+/// when all `jobs` fit (or the memory is unknown); else the number that does, at least 1, and
+/// the sentence that says why.
+pub fn jobs_that_fit(runs: &[rnnlab_spec::Run], jobs: usize) -> Option<(usize, String)> {
+    let (memory, source) = estimate::machine_memory()?;
+    let mut sizes: Vec<f64> = estimate::of_runs(runs)
+        .into_iter()
+        .flatten()
+        .map(|e| e.memory.total())
+        .collect();
+    sizes.sort_by(|a, b| b.total_cmp(a));
+    fit(&sizes, jobs, memory).map(|fit| {
+        let need: f64 = sizes.iter().take(jobs).sum();
+        let why = format!(
+            "{jobs} runs at once would need up to {} (the {jobs} largest training steps) and \
+             this machine has {} ({source}): running {fit} at a time",
+            estimate::bytes(need),
+            estimate::bytes(memory)
+        );
+        (fit, why)
+    })
+}
+
+/// The most runs, at most `jobs`, whose largest `sizes` (sorted largest first) sum within
+/// `memory`; `None` when all `jobs` do.
+fn fit(sizes: &[f64], jobs: usize, memory: f64) -> Option<usize> {
+    let mut total = 0.0;
+    for (n, size) in sizes.iter().take(jobs).enumerate() {
+        total += size;
+        if total > memory {
+            return Some(n.max(1));
+        }
+    }
+    None
+}
+
+
 /// One message per place in the file that makes some run too big for this machine.
 fn too_big(file: &Path, expanded: &Expanded) -> Vec<String> {
     let Some((memory, source)) = estimate::machine_memory() else {
@@ -175,27 +213,31 @@ fn per_point(expanded: &Expanded) -> String {
 /// The sweep's totals: FLOPs, the largest step's memory, and the time with `jobs` runs at once
 /// (default: the CPUs this process may use).
 pub fn totals(expanded: &Expanded, jobs: Option<usize>) -> String {
-    let estimates: Vec<Estimate> = estimate::of_runs(&expanded.runs)
-        .into_iter()
-        .flatten()
-        .collect();
-    let flops: f64 = estimates.iter().map(|e| e.run_flops).sum();
-    let largest = estimates
+    let estimates = estimate::of_runs(&expanded.runs);
+    let work = work(expanded, &estimates);
+    let flops: f64 = work.iter().map(|(e, w)| e.run_flops * w).sum();
+    let largest = work
         .iter()
-        .map(|e| e.memory.total())
+        .map(|(e, _)| e.memory.total())
         .fold(0.0, f64::max);
+    let (runs, what) = match &expanded.search {
+        None => (expanded.runs.len(), "if no run stops early".to_string()),
+        Some(plan) => (
+            expanded.runs.len() + plan.groups.len() * plan.confirm_seeds.len(),
+            "if no run stops early (trials to their rungs, each winner at its costliest \
+             trial's price)"
+                .to_string(),
+        ),
+    };
     let mut out = format!(
-        "  sweep: {} runs, {} in all if no run stops early; the largest step needs {}",
-        expanded.runs.len(),
+        "  sweep: {runs} runs, {} in all {what}; the largest step needs {}",
         estimate::unit(flops, "FLOP"),
         estimate::bytes(largest)
     );
     match rate() {
         Some(rate) => {
-            let jobs = jobs
-                .unwrap_or_else(cpus)
-                .clamp(1, expanded.runs.len().max(1));
-            let seconds: f64 = estimates.iter().map(|e| rate.seconds(e)).sum();
+            let jobs = jobs.unwrap_or_else(cpus).clamp(1, runs.max(1));
+            let seconds: f64 = work.iter().map(|(e, w)| rate.seconds(e) * w).sum();
             out.push_str(&format!(
                 "; {} with {jobs} job{} ({:.2} GFLOP/s a job on fused cells, {:.2} on \
                  unrolled ones, measured on this machine)",
@@ -208,6 +250,48 @@ pub fn totals(expanded: &Expanded, jobs: Option<usize>) -> String {
         None => out.push_str("; no time estimate: this build has no libtorch to time steps with"),
     }
     out
+}
+
+/// The runs' estimates, each with the share of a whole run it trains. A grid trains every run
+/// whole. A search trains its trials only to their rungs: each group's trials share the
+/// budget its plan says (`SearchGroup::tuning_steps`), and then runs its winner — unknown
+/// before the search — on each confirmation seed, counted at its costliest trial's price.
+fn work(expanded: &Expanded, estimates: &[Result<Estimate, String>]) -> Vec<(Estimate, f64)> {
+    let Some(plan) = &expanded.search else {
+        return estimates.iter().flatten().map(|e| (*e, 1.0)).collect();
+    };
+    let of: std::collections::HashMap<&str, &Estimate> = expanded
+        .runs
+        .iter()
+        .zip(estimates)
+        .filter_map(|(r, e)| Some((r.id.as_str(), e.as_ref().ok()?)))
+        .collect();
+    let mut work = Vec::new();
+    for group in &plan.groups {
+        let runs: Vec<&rnnlab_spec::Run> = group
+            .trials
+            .iter()
+            .filter(|t| t.repeats.is_none())
+            .flat_map(|t| &t.runs)
+            .collect();
+        let Some(steps) = runs.first().map(|r| r.config.train.steps.max(1)) else {
+            continue;
+        };
+        let whole = (runs.len() * steps) as f64;
+        let share = group.tuning_steps(plan.tuning_seeds.len()) as f64 / whole;
+        let known: Vec<&Estimate> = runs
+            .iter()
+            .filter_map(|r| of.get(r.id.as_str()).copied())
+            .collect();
+        work.extend(known.iter().map(|e| (**e, share.min(1.0))));
+        if let Some(costliest) = known
+            .iter()
+            .max_by(|a, b| a.run_flops.total_cmp(&b.run_flops))
+        {
+            work.push((**costliest, plan.confirm_seeds.len() as f64));
+        }
+    }
+    work
 }
 
 /// Measured (or read from the cache) once per process.
@@ -230,4 +314,18 @@ fn cpus() -> usize {
 #[cfg(not(feature = "torch"))]
 fn cpus() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod fit_tests {
+    #[test]
+    fn jobs_shrink_until_the_largest_runs_fit_together() {
+        let sizes = [10.0, 8.0, 3.0, 1.0];
+        assert_eq!(super::fit(&sizes, 2, 24.0), None);
+        assert_eq!(super::fit(&sizes, 3, 20.0), Some(2));
+        assert_eq!(super::fit(&sizes, 4, 12.0), Some(1));
+        // One run always goes ahead: each run alone was checked to fit.
+        assert_eq!(super::fit(&sizes, 2, 5.0), Some(1));
+        assert_eq!(super::fit(&sizes, 8, 100.0), None);
+    }
 }

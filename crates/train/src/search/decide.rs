@@ -33,13 +33,13 @@ pub(crate) fn run_value(run: &RunAtRung, step: usize, select: &Selection) -> f64
     if matches!(run.summary.status, Status::Diverged | Status::Failed) {
         return f64::NAN;
     }
-    let upto = run
+    let mut upto = run
         .valid
         .iter()
         .filter(|(s, _)| *s <= step)
         .map(|(_, v)| *v);
     match select.scope {
-        SelectionScope::Last => upto.last().unwrap_or(f64::NAN),
+        SelectionScope::Last => upto.next_back().unwrap_or(f64::NAN),
         SelectionScope::Best => upto
             .filter(|v| v.is_finite())
             .reduce(|a, b| if better(b, a, select.direction) { b } else { a })
