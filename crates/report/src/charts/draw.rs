@@ -279,12 +279,12 @@ pub fn draw<DB: DrawingBackend>(plot: &Plot, root: &DrawingArea<DB, Shift>) -> R
                     c.stroke_width(2),
                 ))
                 .map_err(fail)?;
-        } else {
+        } else if !line.scatter {
             chart
                 .draw_series(LineSeries::new(points.clone(), c.stroke_width(2)))
                 .map_err(fail)?;
         }
-        if line.markers {
+        if line.markers || line.scatter {
             chart
                 .draw_series(points.iter().map(|p| Circle::new(*p, 4, c.filled())))
                 .map_err(fail)?;

@@ -18,7 +18,8 @@ impl Scale {
         }
     }
 
-    pub(super) fn usable(self, v: f64) -> bool {
+    /// Whether `v` can be drawn on this scale (positive on a log one).
+    pub(crate) fn usable(self, v: f64) -> bool {
         v.is_finite() && (self == Scale::Linear || v > 0.0)
     }
 }
@@ -35,6 +36,9 @@ pub struct Line {
     /// Dashed, in grey: a no-learning baseline.
     pub baseline: bool,
     pub markers: bool,
+    /// Markers only, no line between them: points that are separate observations (a search's
+    /// trials), where a line would suggest an order they do not have.
+    pub scatter: bool,
 }
 
 /// Grouped bars: `values[group][series]` = (mean, low, high).
