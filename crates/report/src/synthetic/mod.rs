@@ -1,7 +1,9 @@
 //! Synthetic results folders, written exactly as docs/results.md lays them out, for tests and
 //! benchmarks of the report (and of anything else that reads results) without training a
 //! model. Run ids and params come from the spec crate's expansion of the sweep, as the runner's
-//! do.
+//! do. [`write_search`] carries out a `search:` sweep rung by rung, as the runner does.
+
+mod search;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -29,7 +31,11 @@ pub struct Outcome {
     pub metrics_csv: String,
     pub breakdown_csv: Option<String>,
     pub gradflow_csv: Option<String>,
+    /// A pruned search trial's rung step (summary.json's `pruned_at`).
+    pub pruned_at: Option<u64>,
 }
+
+pub use search::{write_search, SearchWritten};
 
 /// A deterministic value in [0, 1) from a few integers (SplitMix64 finaliser), for noise that
 /// is the same on every machine.
@@ -91,22 +97,30 @@ pub fn write_results(
     let mut written = 0;
     for run in &runs {
         let Some(o) = outcome(run) else { continue };
-        let files = layout.run(&run.id);
-        std::fs::create_dir_all(files.dir())?;
-        let config = serde_yaml::to_string(&run.config).map_err(|e| bad(e.to_string()))?;
-        write_atomic(&files.config(), config.as_bytes()).map_err(io)?;
-        write_params(&files.params(), &run.params).map_err(io)?;
-        write_atomic(&files.metrics(), o.metrics_csv.as_bytes()).map_err(io)?;
-        if let Some(b) = &o.breakdown_csv {
-            write_atomic(&files.breakdown(), b.as_bytes()).map_err(io)?;
-        }
-        if let Some(g) = &o.gradflow_csv {
-            write_atomic(&files.gradflow(), g.as_bytes()).map_err(io)?;
-        }
-        write_summary(&files.summary(), &summary(run, &o).map_err(bad)?).map_err(io)?;
+        write_run(&layout, run, &o)?;
         written += 1;
     }
     Ok(written)
+}
+
+/// Writes one run's folder (config.yaml, params.json, metrics.csv, the optional files and
+/// summary.json) as the runner does.
+pub fn write_run(layout: &Layout, run: &Run, o: &Outcome) -> std::io::Result<()> {
+    let bad = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+    let io = |e: ResultsError| std::io::Error::other(e.to_string());
+    let files = layout.run(&run.id);
+    std::fs::create_dir_all(files.dir())?;
+    let config = serde_yaml::to_string(&run.config).map_err(|e| bad(e.to_string()))?;
+    write_atomic(&files.config(), config.as_bytes()).map_err(io)?;
+    write_params(&files.params(), &run.params).map_err(io)?;
+    write_atomic(&files.metrics(), o.metrics_csv.as_bytes()).map_err(io)?;
+    if let Some(b) = &o.breakdown_csv {
+        write_atomic(&files.breakdown(), b.as_bytes()).map_err(io)?;
+    }
+    if let Some(g) = &o.gradflow_csv {
+        write_atomic(&files.gradflow(), g.as_bytes()).map_err(io)?;
+    }
+    write_summary(&files.summary(), &summary(run, o).map_err(bad)?).map_err(io)
 }
 
 /// The summary.json of a synthetic run, as the runner would write it.
@@ -136,6 +150,7 @@ fn summary(run: &Run, o: &Outcome) -> Result<Summary, String> {
         })
         .collect();
     s.error = o.error.clone();
+    s.pruned_at = o.pruned_at.map(|v| v as usize);
     s.device = "cpu".into();
     s.rnnlab = "0.1.0".into();
     s.libtorch = "2.13.0".into();
