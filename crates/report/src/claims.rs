@@ -55,12 +55,18 @@ pub struct ClaimResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckOutcome {
     pub claims: Vec<ClaimResult>,
+    /// Why the claims are not judged yet: a `search:` sweep's claims are judged on the
+    /// confirmation runs, and some group has no winner yet or some of its confirmation runs
+    /// have not finished (docs/search.md). Every claim then carries this in its note.
+    pub waiting: Option<String>,
 }
 
 impl CheckOutcome {
-    /// True when every claim holds (and vacuously when there are none).
+    /// True when every claim holds (and vacuously when there are none); false while the
+    /// claims wait for a search's confirmation runs: a gate must not pass on claims it has
+    /// not judged.
     pub fn passed(&self) -> bool {
-        self.claims.iter().all(|c| c.pass)
+        self.waiting.is_none() && self.claims.iter().all(|c| c.pass)
     }
 
     pub fn table(&self) -> Table {
@@ -154,6 +160,13 @@ impl fmt::Display for CheckOutcome {
             return writeln!(f, "The sweep makes no claims.");
         }
         write!(f, "{}", Markdown.export(&self.table()))?;
+        if let Some(why) = &self.waiting {
+            return writeln!(
+                f,
+                "\nThe {} claims wait for the search's confirmation runs, which they are judged on: {why}. Run the sweep on to finish the search.",
+                self.claims.len()
+            );
+        }
         let failed = self.claims.iter().filter(|c| !c.pass).count();
         writeln!(
             f,
@@ -164,8 +177,25 @@ impl fmt::Display for CheckOutcome {
     }
 }
 
-/// Judges every claim of the loaded sweep.
+/// Judges every claim of the loaded sweep; for a search still searching or confirming, says
+/// that the claims wait instead (judging them on some confirmation runs would make the verdict
+/// depend on which finished first).
 pub fn judge(results: &Results) -> Result<CheckOutcome, ReportError> {
+    let finished = |id: &str| {
+        results
+            .runs
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.summary.status)
+    };
+    let waiting = results
+        .search
+        .as_ref()
+        .filter(|_| !results.sweep.claims.is_empty())
+        .and_then(|s| s.waiting(&finished));
+    if let Some(why) = waiting {
+        return Ok(waiting_outcome(results, why));
+    }
     let sweep_path = results.dir.join("sweep.yaml");
     let mut claims: Vec<ClaimResult> = results
         .sweep
@@ -178,7 +208,42 @@ pub fn judge(results: &Results) -> Result<CheckOutcome, ReportError> {
         c.p_holm = adjusted;
         c.pass = c.pass && c.note.is_none() && adjusted < ALPHA;
     }
-    Ok(CheckOutcome { claims })
+    Ok(CheckOutcome {
+        claims,
+        waiting: None,
+    })
+}
+
+/// Every claim, unjudged, with the reason it waits in its note.
+fn waiting_outcome(results: &Results, why: String) -> CheckOutcome {
+    let none = Describe::of(&[]);
+    let claims = results
+        .sweep
+        .claims
+        .iter()
+        .map(|c| ClaimResult {
+            name: c.name.clone(),
+            metric: c.metric.clone(),
+            expect: c.expect.clone(),
+            a: none,
+            b: none,
+            difference: f64::NAN,
+            ci: None,
+            effect: f64::NAN,
+            test: String::new(),
+            p: f64::NAN,
+            min_p: f64::NAN,
+            used: (0, 0),
+            total: (0, 0),
+            p_holm: f64::NAN,
+            pass: false,
+            note: Some("waits for the confirmation runs".into()),
+        })
+        .collect();
+    CheckOutcome {
+        claims,
+        waiting: Some(why),
+    }
 }
 
 fn same_level(a: &str, b: &str) -> bool {

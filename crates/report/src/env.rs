@@ -27,11 +27,11 @@ pub struct Environment {
 impl Environment {
     pub fn collect(results: &Results) -> Environment {
         // Older summaries may lack a field: empty values are "unknown".
+        // A search's trial runs count too: the report shows their numbers.
         let distinct = |f: &dyn Fn(&crate::load::Summary) -> &str| {
             let set: BTreeSet<&str> = results
-                .runs
-                .iter()
-                .map(|r| f(&r.summary))
+                .all_summaries()
+                .map(f)
                 .filter(|v| !v.is_empty())
                 .collect();
             if set.is_empty() {
@@ -52,9 +52,8 @@ impl Environment {
             },
             commit: git_commit(&results.dir),
             builds: results
-                .runs
-                .iter()
-                .map(|r| r.summary.build().to_string())
+                .all_summaries()
+                .map(|s| s.build().to_string())
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect(),

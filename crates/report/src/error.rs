@@ -10,6 +10,11 @@ pub enum ReportError {
     #[error("{path}: no finished runs yet (no runs/<id>/summary.json); run the sweep first with `rnnlab run`")]
     NoRuns { path: PathBuf },
 
+    /// A `search:` sweep whose search has not confirmed any winner yet: there is nothing to
+    /// compare (the comparison is of confirmation runs), only the search's progress to report.
+    #[error("{path}: the search has {trials} finished trial runs but no confirmation run yet; `rnnlab report` shows its progress, and a comparison needs the confirmed winners: run the sweep on to finish the search")]
+    Unconfirmed { path: PathBuf, trials: usize },
+
     #[error("{path}: cannot read or write")]
     Io {
         path: PathBuf,

@@ -8,6 +8,10 @@
 //!   each row's power (compare/gate.rs).
 //! - [`summary_table`]: the short table `rnnlab run` prints when a sweep ends.
 //!
+//! For a `search:` sweep every one of these sees the confirmation runs only (each group's
+//! winner on the confirmation seeds); the trials are in the report's "Search" section, and the
+//! claims wait until the confirmations have finished (docs/search.md).
+//!
 //! Optional per-run files the report reads when present, with the columns
 //! `rnnlab_results::files` declares: `breakdown.csv` (`by,bucket,n,accuracy`, then one column
 //! per baseline scored on the same buckets, e.g. `last_noun`) and `gradflow.csv`
@@ -24,6 +28,7 @@ mod frames;
 mod load;
 mod metric;
 mod report;
+mod search;
 mod sections;
 mod series;
 mod sinks;
@@ -87,7 +92,7 @@ pub fn compare(
 /// Writes the committed form of `dir` (one line per run: variant, metric, seed, value, build;
 /// docs/results.md "Baselines") to `file`; returns the number of variant × metric rows.
 pub fn save_baseline(dir: &Path, file: &Path) -> Result<usize, ReportError> {
-    let results = Results::load(dir)?;
+    let results = Results::load_confirmed(dir)?;
     let rows = compare::summarize(&results).rows.len();
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(ReportError::io(parent))?;
@@ -97,9 +102,19 @@ pub fn save_baseline(dir: &Path, file: &Path) -> Result<usize, ReportError> {
 }
 
 /// A short plain-text table of a results folder: one row per variant with its parameters, n,
-/// status counts and the mean ± sd of the main final metric.
+/// status counts and the mean ± sd of the main final metric. For a search, the variants'
+/// confirmation runs; before there are any, one line on the search's progress.
 pub fn summary_table(dir: &Path) -> Result<String, ReportError> {
     let results = Results::load(dir)?;
+    if let (Some(s), true) = (&results.search, results.runs.is_empty()) {
+        return Ok(format!(
+            "no confirmation runs yet: {} trial runs finished, {} of {} groups have a winner, {} rungs decided\n",
+            results.tuning,
+            s.decided(),
+            s.winners.len(),
+            s.rungs.len()
+        ));
+    }
     let agg = Aggregates::of_summaries(&results)?;
     Ok(Plain.export(&tables::summary(&agg)))
 }

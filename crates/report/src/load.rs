@@ -11,6 +11,7 @@ use serde_yaml::Value;
 
 use rnnlab_results::{read_params, read_summary, Layout, RunFiles};
 
+use crate::search::SearchResults;
 use crate::ReportError;
 
 pub use rnnlab_results::{Status, Summary};
@@ -110,6 +111,12 @@ pub struct Results {
     /// Runs whose id is not in the sweep's current expansion (the sweep file changed since);
     /// left out of every table.
     pub stale: usize,
+    /// A `search:` sweep's trial runs with a summary. They are not in `runs` (the main
+    /// results of a search are its confirmation runs) nor stale: the search section shows
+    /// them, from `search`.
+    pub tuning: usize,
+    /// What the search did, for a sweep with a `search:` block (docs/search.md).
+    pub search: Option<SearchResults>,
 }
 
 impl Results {
@@ -128,12 +135,20 @@ impl Results {
             source,
         })?;
         let hints = sweep.report.clone();
+        let expanded = sweep.validate(&sweep_path).ok();
+        // A search's trial runs are read for its section; its main results are the
+        // confirmation runs of the decided winners.
+        let mut search = match expanded.as_ref().and_then(|e| e.search.as_ref()) {
+            Some(plan) => Some(crate::search::Loader::new(&layout, plan)?),
+            None => None,
+        };
         // The ids the sweep expands to now; None when the spec cannot expand it (then every run
         // in the folder counts).
-        let current: Option<std::collections::HashMap<String, rnnlab_spec::RunConfig>> = sweep
-            .expand(&sweep_path)
-            .ok()
-            .map(|runs| runs.into_iter().map(|r| (r.id, r.config)).collect());
+        let current: Option<std::collections::HashMap<String, rnnlab_spec::RunConfig>> =
+            match &search {
+                Some(s) => Some(s.current()),
+                None => expanded.map(|e| e.runs.into_iter().map(|r| (r.id, r.config)).collect()),
+            };
 
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&runs_dir)
             .map_err(ReportError::io(&runs_dir))?
@@ -144,12 +159,18 @@ impl Results {
 
         let mut pending = 0;
         let mut stale = 0;
+        let mut tuning = 0;
         let mut loaded: Vec<Loaded> = Vec::new();
         for run_dir in entries {
             let files = RunFiles::at(&run_dir);
             let id = files.id();
             if !files.summary().is_file() {
                 pending += 1;
+                continue;
+            }
+            if let Some(s) = search.as_mut().filter(|s| s.is_trial(&id)) {
+                s.take(id, run_dir, read_summary(&files.summary())?);
+                tuning += 1;
                 continue;
             }
             if current.as_ref().is_some_and(|ids| !ids.contains_key(&id)) {
@@ -164,7 +185,8 @@ impl Results {
             }
             loaded.push((params, id, run_dir, summary, config));
         }
-        if loaded.is_empty() {
+        // A search in progress has trials and no confirmation run yet: the report shows it.
+        if loaded.is_empty() && tuning == 0 {
             return Err(ReportError::NoRuns {
                 path: dir.to_owned(),
             });
@@ -246,6 +268,8 @@ impl Results {
             runs,
             pending,
             stale,
+            tuning,
+            search: search.map(crate::search::Loader::finish),
         })
     }
 

@@ -30,10 +30,15 @@ pub struct ReportSummary {
     pub report_md: PathBuf,
     pub tables: Vec<PathBuf>,
     pub figures: Vec<Figure>,
+    /// Runs in the main tables (for a search: its confirmation runs).
     pub runs: usize,
     pub variants: usize,
-    /// The claims' verdict (None: the sweep makes no claims).
+    /// A search's trial runs with a summary (shown in "Search" only); 0 without a search.
+    pub trials: usize,
+    /// The claims' verdict (None: the sweep makes no claims, or they wait).
     pub claims_hold: Option<bool>,
+    /// Why the claims wait for a search's confirmation runs, when they do.
+    pub claims_waiting: Option<String>,
 }
 
 /// Removes earlier generated files so a report never shows stale charts or tables.
@@ -66,7 +71,12 @@ pub fn build(results: &Results, options: &ReportOptions) -> Result<ReportSummary
     clear(&tables_dir, &["csv"])?;
     clear(&figures_dir, &["svg", "png"])?;
 
-    let agg = Aggregates::new(results)?;
+    // A search with no confirmation run yet has nothing to aggregate: its report is the
+    // search's progress.
+    let agg = match results.runs.is_empty() {
+        true => None,
+        false => Some(Aggregates::new(results)?),
+    };
     let outcome = claims::judge(results)?;
 
     let mut files = TableFiles::new(tables_dir);
@@ -79,11 +89,36 @@ pub fn build(results: &Results, options: &ReportOptions) -> Result<ReportSummary
         if !sweep.description.trim().is_empty() {
             sinks.paragraph(sweep.description.trim());
         }
-        sections::runs::write(&mut sinks, &agg)?;
-        sections::metrics::write(&mut sinks, &agg)?;
-        sections::cost::write(&mut sinks, &agg)?;
-        sections::effects::write(&mut sinks, &agg)?;
-        figures = sections::charts::write(&mut sinks, &agg, &figures_dir, !options.no_charts)?;
+        let draw = !options.no_charts;
+        let mut drawn = Vec::new();
+        match &agg {
+            Some(agg) => sections::runs::write(&mut sinks, agg)?,
+            None => {
+                sinks.section("Runs");
+                sinks.paragraph("No confirmation runs yet: no group's search has picked its winner, so there is nothing to compare. The tables, charts and claims of a search use its confirmation runs only (each winner on the confirmation seeds); the trials so far are in \"Search\".");
+            }
+        }
+        if let Some(search) = &results.search {
+            drawn.extend(crate::search::write(
+                &mut sinks,
+                results,
+                search,
+                &figures_dir,
+                draw,
+            )?);
+        }
+        if let Some(agg) = &agg {
+            sections::metrics::write(&mut sinks, agg)?;
+            sections::cost::write(&mut sinks, agg)?;
+            sections::effects::write(&mut sinks, agg)?;
+            drawn.extend(sections::charts::write(
+                &mut sinks,
+                agg,
+                &figures_dir,
+                draw,
+            )?);
+        }
+        figures = drawn;
         sections::claims::write(&mut sinks, &outcome)?;
         let env = options
             .environment
@@ -100,6 +135,9 @@ pub fn build(results: &Results, options: &ReportOptions) -> Result<ReportSummary
         figures,
         runs: results.runs.len(),
         variants: results.groups.len(),
-        claims_hold: (!outcome.claims.is_empty()).then(|| outcome.passed()),
+        trials: results.tuning,
+        claims_hold: (!outcome.claims.is_empty() && outcome.waiting.is_none())
+            .then(|| outcome.passed()),
+        claims_waiting: outcome.waiting.clone(),
     })
 }

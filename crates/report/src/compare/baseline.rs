@@ -176,7 +176,7 @@ pub fn summary_csv(results: &Results) -> String {
 /// A summary from a results folder or a committed CSV (either format).
 pub fn load_summary(path: &Path) -> Result<Snapshot, ReportError> {
     if path.is_dir() {
-        return Ok(summarize(&Results::load(path)?));
+        return Ok(summarize(&Results::load_confirmed(path)?));
     }
     let text = std::fs::read_to_string(path).map_err(ReportError::io(path))?;
     let mut lines = text.lines();

@@ -36,6 +36,12 @@ pub fn write(out: &mut dyn Sink, agg: &Aggregates) -> Result<(), ReportError> {
             results.stale
         ));
     }
+    if results.tuning > 0 {
+        counts_line.push_str(&format!(
+            " These are the search's confirmation runs (each group's winner on the confirmation seeds); its {} trial runs are in \"Search\" and in no other table.",
+            results.tuning
+        ));
+    }
     out.paragraph(&counts_line);
     out.table("status", &tables::status(agg), true)?;
     out.table("variants", &tables::variants(agg), false)?;
