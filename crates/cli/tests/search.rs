@@ -250,3 +250,64 @@ fn a_search_prunes_at_each_rung_confirms_the_winners_and_does_not_depend_on_jobs
         "2 shards against 1 process",
     );
 }
+
+/// A results folder made by one search and then run with another (here: halving removed)
+/// ends as a fresh run of the new search would: the old decisions are stale and made again,
+/// pruned trials that the new search keeps train again, paused ones continue.
+#[test]
+fn a_changed_search_redoes_stale_decisions_and_trains_pruned_trials_again() {
+    let exhaustive_text = SEARCH.replace("  halving: { min_steps: 20, eta: 2 }\n", "");
+    assert_ne!(exhaustive_text, SEARCH);
+    let changed = Sandbox::new();
+    let halved = changed.sweep("s.yaml", SEARCH);
+    assert_success(&finish(changed.run_cmd(&halved, 2, &[]).spawn().unwrap()));
+    let exhaustive = changed.sweep("s.yaml", &exhaustive_text);
+    assert_success(&finish(
+        changed.run_cmd(&exhaustive, 2, &[]).spawn().unwrap(),
+    ));
+
+    let fresh = Sandbox::new();
+    let sweep = fresh.sweep("s.yaml", &exhaustive_text);
+    assert_success(&finish(fresh.run_cmd(&sweep, 2, &[]).spawn().unwrap()));
+    // Where the runs were continued from a checkpoint differs; nothing else may.
+    let without_resumes = |results: &Path| -> BTreeMap<String, String> {
+        outcome(results)
+            .into_iter()
+            .map(|(k, v)| {
+                if !k.ends_with("/summary") {
+                    return (k, v);
+                }
+                let mut json: serde_json::Value = serde_json::from_str(&v).unwrap();
+                json.as_object_mut().unwrap().remove("resumed_from");
+                (k, json.to_string())
+            })
+            .collect()
+    };
+    let want = without_resumes(&fresh.results("tiny-search"));
+    assert!(
+        !want.contains_key("rung-1.json"),
+        "one rung without halving"
+    );
+    // The old search's confirmation runs stay in the folder, as runs of an older version of a
+    // sweep do (the report leaves them out); every other file is the fresh search's.
+    let mut got = without_resumes(&changed.results("tiny-search"));
+    let extra: Vec<String> = got
+        .keys()
+        .filter(|k| !want.contains_key(*k))
+        .cloned()
+        .collect();
+    for k in &extra {
+        let params = got.get(
+            &k.replace("/summary", "/params.json")
+                .replace("/metrics", "/params.json"),
+        );
+        assert!(
+            params.is_some_and(|p| !p.contains("\"trial\"")),
+            "{k} is not an old confirmation run"
+        );
+    }
+    for k in &extra {
+        got.remove(k);
+    }
+    same(&got, &want, "halved, then exhaustive, against exhaustive");
+}

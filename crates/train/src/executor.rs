@@ -147,7 +147,12 @@ fn execute_one(
                 reused: true,
             };
         }
-        let keep = options.rerun.keeps(&old, &this_build());
+        // A trial pruned short of what this job trains it to (the search changed, so it is
+        // kept now) trains again; its checkpoint went with the pruning, so from step 0, to
+        // the same numbers.
+        let short =
+            old.status == Status::Pruned && old.steps < job.until.unwrap_or(run.config.train.steps);
+        let keep = !short && options.rerun.keeps(&old, &this_build());
         if keep {
             // A run killed between writing its summary and removing its checkpoint left one.
             let _ = crate::checkpoint::remove(&store.run(&run.id));

@@ -67,7 +67,13 @@ pub fn execute_search(
     let rungs = plan.groups.iter().map(|g| g.rungs.len()).max().unwrap_or(0);
     for index in 0..rungs {
         let path = layout.rung(index);
-        let decision = match read_rung(&path)? {
+        // A decision made for another plan (the sweep's search changed since) is stale: it and
+        // every later one are made again.
+        let made = read_rung(&path)?.filter(|d| decides(d, plan, &alive, index));
+        if made.is_none() {
+            remove_decisions(&layout, index)?;
+        }
+        let decision = match made {
             Some(d) => d,
             None => {
                 let jobs = rung_jobs(plan, &alive, index);
@@ -139,6 +145,41 @@ pub fn execute_search(
         SearchState::Done
     };
     Ok(SearchOutcome { records, state })
+}
+
+/// Whether `d` is the decision of rung `index` of this plan with these trials in it: the same
+/// selection, and for every group with the rung, its step and its ranked trials.
+fn decides(d: &RungDecision, plan: &SearchPlan, alive: &[Vec<usize>], index: usize) -> bool {
+    let mut groups = plan
+        .groups
+        .iter()
+        .zip(alive)
+        .filter_map(|(g, a)| Some((g, *g.rungs.get(index)?, a)));
+    d.rung == index
+        && d.select == plan.select.to_string()
+        && groups.clone().count() == d.groups.len()
+        && groups.all(|(g, step, alive)| {
+            d.groups.iter().any(|dg| {
+                let mut ranked: Vec<usize> = dg.ranking.iter().map(|t| t.trial).collect();
+                ranked.sort_unstable();
+                dg.key == g.key && dg.step == step && ranked == *alive
+            })
+        })
+}
+
+/// Removes the decisions of rung `from` on.
+fn remove_decisions(layout: &rnnlab_results::Layout, from: usize) -> Result<(), TrainError> {
+    let mut index = from;
+    loop {
+        let path = layout.rung(index);
+        match std::fs::remove_file(&path) {
+            Ok(()) => index += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => {
+                return Err(rnnlab_results::ResultsError::Io { path, source }.into());
+            }
+        }
+    }
 }
 
 /// The runs of the confirmation stage, once every group's last rung is decided (`alive` then

@@ -19,7 +19,8 @@ pub(crate) struct RunAtRung<'a> {
 /// for good (finished early: solved, diverged, failed, pruned, or completed).
 pub(crate) fn reached(summary: Option<&Summary>, step: usize) -> bool {
     summary.is_some_and(|s| match s.status {
-        Status::Paused => s.steps >= step,
+        // A pruned run stopped at its rung; a search that now keeps it trains it again.
+        Status::Paused | Status::Pruned => s.steps >= step,
         Status::Interrupted => false,
         _ => true,
     })
@@ -167,6 +168,9 @@ mod tests {
         assert!(reached(Some(&s), 600));
         s.status = Status::Interrupted;
         assert!(!reached(Some(&s), 200));
+        (s.status, s.steps) = (Status::Pruned, 200);
+        assert!(reached(Some(&s), 200));
+        assert!(!reached(Some(&s), 600));
         assert!(!reached(None, 200));
     }
 }
