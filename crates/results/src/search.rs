@@ -38,6 +38,10 @@ pub struct GroupDecision {
     pub kept: Vec<usize>,
     /// At the group's last rung, the winning trial (`ranking[0]`); null before.
     pub winner: Option<usize>,
+    /// A warning about the decision, for a person: e.g. that no trial had left the task's
+    /// no-learning baseline at this rung, so the cut ranked noise. Null when there is none.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A trial's score at a rung.
@@ -127,6 +131,7 @@ mod tests {
                 ],
                 kept: vec![1],
                 winner: None,
+                note: None,
             }],
         };
         write_rung(&path, &d).unwrap();

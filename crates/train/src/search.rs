@@ -41,6 +41,8 @@ pub enum SearchState {
 pub struct SearchOutcome {
     pub records: Vec<RunRecord>,
     pub state: SearchState,
+    /// The notes of the rungs this invocation decided (`group, step: note`), for the console.
+    pub notes: Vec<String>,
 }
 
 /// Runs this shard's share of a search: the trials of `plan` (whose runs are the sweep's
@@ -58,6 +60,7 @@ pub fn execute_search(
     }
     let mut options = options.clone();
     let mut records = Vec::new();
+    let mut notes = Vec::new();
     // The trials still in the search, per group.
     let mut alive: Vec<Vec<usize>> = plan
         .groups
@@ -87,6 +90,7 @@ pub fn execute_search(
                     return Ok(SearchOutcome {
                         records,
                         state: SearchState::Stopped,
+                        notes,
                     });
                 }
                 let missing = jobs
@@ -113,10 +117,22 @@ pub fn execute_search(
                             step,
                             missing,
                         },
+                        notes,
                     });
                 }
                 let d = decide_rung(store, plan, &alive, index)?;
                 write_rung(&path, &d)?;
+                for g in &d.groups {
+                    if let Some(note) = &g.note {
+                        let key: Vec<String> =
+                            g.key.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                        notes.push(format!(
+                            "search rung {} of {}: {note}",
+                            index + 1,
+                            key.join(" ")
+                        ));
+                    }
+                }
                 d
             }
         };
@@ -144,7 +160,11 @@ pub fn execute_search(
     } else {
         SearchState::Done
     };
-    Ok(SearchOutcome { records, state })
+    Ok(SearchOutcome {
+        records,
+        state,
+        notes,
+    })
 }
 
 /// Whether `d` is the decision of rung `index` of this plan with these trials in it: the same
@@ -258,6 +278,7 @@ fn decide_rung(
             continue;
         };
         let mut scores = Vec::new();
+        let mut baseline = None;
         for &t in &alive[g] {
             let mut values = Vec::new();
             for run in &group.trials[t].runs {
@@ -265,6 +286,13 @@ fn decide_rung(
                     values.push(f64::NAN);
                     continue;
                 };
+                if baseline.is_none() {
+                    baseline = summary
+                        .baselines
+                        .iter()
+                        .find(|b| b.metric == plan.select.metric)
+                        .map(|b| (b.name.clone(), b.value));
+                }
                 let metrics = store.run(&run.id).metrics();
                 let valid = if metrics.is_file() {
                     read_valid(&metrics, &plan.select.metric)?
@@ -279,7 +307,10 @@ fn decide_rung(
             }
             scores.push(decide::score(t, &values));
         }
-        groups.push(decide::decide(group, index, scores, plan.select.direction));
+        let mut d = decide::decide(group, index, scores, plan.select.direction);
+        let base = baseline.as_ref().map(|(n, v)| (n.as_str(), *v));
+        d.note = decide::plateau_note(&d, base, plan.select.direction);
+        groups.push(d);
     }
     Ok(RungDecision {
         format: rnnlab_results::search::FORMAT_VERSION,

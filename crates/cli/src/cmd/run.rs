@@ -142,6 +142,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         None => (execute(&store, &runs, &options, &progress)?, None),
         Some(plan) => {
             let outcome = execute_search(&store, plan, &options, &progress)?;
+            for note in &outcome.notes {
+                eprintln!("warning: {note}");
+            }
             let waiting = match outcome.state {
                 SearchState::Waiting {
                     rung,

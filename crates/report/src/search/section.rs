@@ -42,6 +42,10 @@ pub(crate) fn write(
     out.table("search-groups", &groups_table(results, search), true)?;
     out.paragraph("Every trial of every group: its searched values, its runs (one per tuning seed) by status, the steps they trained, its score at each decided rung (the mean of the selection metric over its runs; empty where it was not ranked, or where a run has no finite value there: diverged, failed or not measured), and where it stands. A trial that drew an earlier trial's point shares that trial's runs.");
     out.table("search-trials", &trials_table(search), true)?;
+    let notes = notes(search);
+    if !notes.is_empty() {
+        out.paragraph(&format!("Notes on the cuts: {}", notes.join("; ")));
+    }
     let mut drawn = Vec::new();
     if draw {
         for c in charts(search) {
@@ -173,6 +177,20 @@ fn groups_table(results: &Results, search: &SearchResults) -> Table {
         t.push(row);
     }
     t
+}
+
+/// The decided rungs' notes (search/rung-<i>.json `note`), as `group at step S: note`.
+fn notes(search: &SearchResults) -> Vec<String> {
+    let plan = &search.plan;
+    let mut out = Vec::new();
+    for (g, group) in plan.groups.iter().enumerate() {
+        for r in 0..group.rungs.len() {
+            if let Some(note) = search.decision(g, r).and_then(|d| d.note.as_ref()) {
+                out.push(format!("{}: {note}", group_label(plan, g)));
+            }
+        }
+    }
+    out
 }
 
 fn trials_table(search: &SearchResults) -> Table {

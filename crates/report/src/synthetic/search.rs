@@ -96,6 +96,7 @@ pub fn write_search(
                 ranking,
                 kept: kept.clone(),
                 winner,
+                note: None,
             });
             alive = kept;
         }

@@ -110,7 +110,36 @@ pub(crate) fn decide(
         ranking,
         kept,
         winner,
+        note: None,
     }
+}
+
+/// The note for a cut at which no trial's score is 10% better than the no-learning
+/// `baseline` (`name`, the value) of the selection metric: every trial is still on the
+/// plateau that tasks like adding and temporal order start with, so the ranking is noise.
+/// `None` when some trial has learned, or at the last rung (which cuts nothing).
+pub(crate) fn plateau_note(
+    decision: &GroupDecision,
+    baseline: Option<(&str, f64)>,
+    direction: Direction,
+) -> Option<String> {
+    let (name, value) = baseline?;
+    if decision.winner.is_some() || !value.is_finite() {
+        return None;
+    }
+    let learned = |s: f64| match direction {
+        Direction::LowerIsBetter => s < 0.9 * value,
+        Direction::HigherIsBetter => s > 1.1 * value,
+    };
+    if decision.ranking.iter().any(|t| learned(t.score)) {
+        return None;
+    }
+    Some(format!(
+        "no trial's score is 10% better than the no-learning baseline ({name} {value:.4}) at \
+         step {}: every trial is still on the plateau, so this cut ranks noise; a larger \
+         `halving.min_steps` (or no halving) ranks what the trials learned",
+        decision.step
+    ))
 }
 
 #[cfg(test)]
@@ -156,6 +185,43 @@ mod tests {
         let order = |d| -> Vec<usize> { rank(scores.clone(), d).iter().map(|t| t.trial).collect() };
         assert_eq!(order(Direction::LowerIsBetter), [3, 1, 4, 2, 0]);
         assert_eq!(order(Direction::HigherIsBetter), [2, 1, 4, 3, 0]);
+    }
+
+    #[test]
+    fn a_cut_before_any_trial_leaves_the_baseline_is_flagged() {
+        let group = |scores: &[f64], winner| GroupDecision {
+            key: Vec::new(),
+            step: 100,
+            ranking: scores
+                .iter()
+                .enumerate()
+                .map(|(i, s)| score(i, &[*s]))
+                .collect(),
+            kept: vec![0],
+            winner,
+            note: None,
+        };
+        let predict_1 = Some(("predict 1", 1.0 / 6.0));
+        let lower = Direction::LowerIsBetter;
+        assert!(
+            plateau_note(&group(&[0.160, 0.165, f64::NAN], None), predict_1, lower)
+                .is_some_and(|n| n.contains("predict 1 0.1667") && n.contains("step 100"))
+        );
+        assert_eq!(
+            plateau_note(&group(&[0.140, 0.165], None), predict_1, lower),
+            None
+        );
+        assert_eq!(
+            plateau_note(&group(&[0.160], Some(0)), predict_1, lower),
+            None
+        );
+        let chance = Some(("chance", 0.25));
+        let higher = Direction::HigherIsBetter;
+        assert!(plateau_note(&group(&[0.26, 0.25], None), chance, higher).is_some());
+        assert_eq!(
+            plateau_note(&group(&[0.40, 0.25], None), chance, higher),
+            None
+        );
     }
 
     #[test]
