@@ -127,7 +127,7 @@ pub fn execute_search(
                         let key: Vec<String> =
                             g.key.iter().map(|(k, v)| format!("{k}={v}")).collect();
                         notes.push(format!(
-                            "search rung {} of {}: {note}",
+                            "search rung {} ({}): {note}",
                             index + 1,
                             key.join(" ")
                         ));
