@@ -23,8 +23,8 @@ fn writes_both_eval_forms_from_plain_conllu() {
     let sample = repo(SAMPLE);
     let sample = sample.to_str().unwrap();
     for (form, first) in [
-        ("pairs", "Maybe he\tdoes\tdo\t0\t0\tpronoun"),
-        ("number", "Maybe he\tsg\t0\t0\tpronoun"),
+        ("pairs", "Maybe he\tdoes\tdo\t0\t0\tpronoun\t"),
+        ("number", "Maybe he\tsg\t0\t0\tpronoun\t"),
     ] {
         let out = finish(
             sandbox

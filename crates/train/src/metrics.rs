@@ -161,12 +161,13 @@ const BREAKDOWN_KEYS: [&str; 5] = [
     "label",
 ];
 
-/// Per-bucket accuracy: `(key, bucket) -> (hits, n, last-noun hits)`. The last-noun heuristic
-/// (predict the number of the nearest noun) is right exactly when that noun's number is the
-/// subject's, so its accuracy is read from the metadata alone.
+/// Per-bucket accuracy: `(key, bucket) -> (hits, n, last-noun hits, examples with a last
+/// noun)`. The last-noun heuristic (predict the number of the nearest noun) is right exactly
+/// when that noun's number is the subject's, so its accuracy is read from the metadata alone,
+/// over the examples that have a last noun (a treebank prefix may have none).
 #[derive(Debug, Default, Clone)]
 struct Breakdown {
-    buckets: BTreeMap<(&'static str, Bucket), (f64, f64, Option<f64>)>,
+    buckets: BTreeMap<(&'static str, Bucket), (f64, f64, f64, f64)>,
 }
 
 /// A bucket label that sorts numbers numerically and text alphabetically.
@@ -191,11 +192,11 @@ impl Breakdown {
                 let e = self
                     .buckets
                     .entry((key, bucket))
-                    .or_insert((0.0, 0.0, None));
+                    .or_insert((0.0, 0.0, 0.0, 0.0));
                 e.0 += f64::from(*hit);
                 e.1 += 1.0;
                 if let Some(l) = last_noun {
-                    e.2 = Some(e.2.unwrap_or(0.0) + l);
+                    (e.2, e.3) = (e.2 + l, e.3 + 1.0);
                 }
             }
         }
@@ -214,7 +215,7 @@ impl Breakdown {
                 let e = self
                     .buckets
                     .entry(("position", Bucket::Number(position)))
-                    .or_insert((0.0, 0.0, None));
+                    .or_insert((0.0, 0.0, 0.0, 0.0));
                 e.0 += f64::from(*h);
                 e.1 += f64::from(*c);
             }
@@ -224,7 +225,7 @@ impl Breakdown {
     fn rows(&self) -> Vec<BreakdownRow> {
         self.buckets
             .iter()
-            .map(|((key, bucket), (hits, n, last))| BreakdownRow {
+            .map(|((key, bucket), (hits, n, last, known))| BreakdownRow {
                 by: key.to_string(),
                 bucket: match bucket {
                     Bucket::Number(v) => v.to_string(),
@@ -232,7 +233,7 @@ impl Breakdown {
                 },
                 n: *n,
                 accuracy: hits / n,
-                last_noun: last.map(|l| l / n),
+                last_noun: (*known > 0.0).then(|| last / known),
             })
             .collect()
     }
@@ -263,5 +264,39 @@ pub fn push_gradflow(out: &mut Vec<GradflowRow>, step: usize, flow: &probe::Grad
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bucket's last-noun accuracy is over its examples that have a last noun, not all.
+    #[test]
+    fn the_last_noun_rate_is_over_the_examples_that_have_one() {
+        let meta = |last: Option<&str>| {
+            let mut m = rnnlab_tasks::Meta::new();
+            m.insert("attractors", "1".into());
+            m.insert("subject", "singular".into());
+            if let Some(l) = last {
+                m.insert("last_noun", l.into());
+            }
+            m
+        };
+        let metas = [
+            meta(Some("singular")),
+            meta(Some("plural")),
+            meta(None),
+            meta(None),
+        ];
+        let mut b = Breakdown::default();
+        b.add_examples(&[1.0, 1.0, 0.0, 1.0], &metas);
+        let rows = b.rows();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].n, rows[0].accuracy), (4.0, 0.75));
+        assert_eq!(rows[0].last_noun, Some(0.5));
+        let mut none = Breakdown::default();
+        none.add_examples(&[1.0], &[meta(None)]);
+        assert_eq!(none.rows()[0].last_noun, None);
     }
 }

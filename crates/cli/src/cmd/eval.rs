@@ -130,8 +130,14 @@ fn loss_name(run: &LoadedRun) -> &'static str {
 /// Why a file has no last-noun column.
 fn no_last_noun(scored: &FileEvaluation) -> &'static str {
     match scored.kind {
-        FileKind::MinimalPair => "a pair file does not give the subject's number",
-        FileKind::Number => "the run's vocabulary does not give the nouns' numbers",
+        FileKind::MinimalPair => {
+            "the file has no last_noun column (`rnnlab data agreement` writes one) and a pair \
+             does not give the subject's number"
+        }
+        FileKind::Number => {
+            "the file has no last_noun column (`rnnlab data agreement` writes one) and the \
+             run's vocabulary does not give the nouns' numbers"
+        }
     }
 }
 

@@ -243,6 +243,7 @@ mod tests {
             attractors: None,
             distance: None,
             construction: None,
+            last_noun: None,
         }
     }
 

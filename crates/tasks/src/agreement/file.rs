@@ -54,6 +54,11 @@ pub struct FileItem {
     pub attractors: Option<usize>,
     pub distance: Option<usize>,
     pub construction: Option<String>,
+    /// Whether agreeing with the prefix's last noun gives the right answer (the optional
+    /// `last_noun` column, `right` or `wrong`; `rnnlab data agreement` writes it from the
+    /// gold trees): the sequential-recency heuristic of Linzen, Dupoux & Goldberg 2016. None
+    /// when the line does not say (or the prefix has no noun with a number).
+    pub last_noun: Option<bool>,
 }
 
 impl FileItem {
@@ -210,12 +215,24 @@ fn parse_line(line: usize, text: &str, keep_case: bool) -> Result<(FileKind, Fil
             )
         }
     };
-    if rest.len() > 3 {
+    if rest.len() > 4 {
         return Err(format!(
-            "{} columns; at most attractors, distance and construction may follow the answer",
+            "{} columns; at most attractors, distance, construction and last_noun may follow \
+             the answer",
             fields.len()
         ));
     }
+    let last_noun = match rest.get(3).map(|c| c.trim()).unwrap_or("") {
+        "" => None,
+        "right" => Some(true),
+        "wrong" => Some(false),
+        other => {
+            return Err(format!(
+                "the last_noun column must be `right`, `wrong` or empty (whether agreeing \
+                 with the prefix's last noun is right), read `{other}`"
+            ))
+        }
+    };
     let construction = rest.get(2).map(|c| c.trim()).filter(|c| !c.is_empty());
     let item = FileItem {
         line,
@@ -224,6 +241,7 @@ fn parse_line(line: usize, text: &str, keep_case: bool) -> Result<(FileKind, Fil
         attractors: optional(rest.first().copied(), "attractors")?,
         distance: optional(rest.get(1).copied(), "distance")?,
         construction: construction.map(str::to_string),
+        last_noun,
     };
     Ok((kind, item))
 }
@@ -308,6 +326,13 @@ mod tests {
         assert_eq!(f.items[0].construction.as_deref(), Some("simple"));
         let words: Vec<&str> = f.items[0].words().collect();
         assert_eq!(words, ["the", "author", "likes", "like"]);
+        // The last-noun column: right, wrong, or not said.
+        let f = parse(
+            "the man\tsg\t0\t1\tnsubj\tright\nthe men of x\tpl\t1\t3\tnsubj\twrong\nit\tsg\n",
+        )
+        .unwrap();
+        let last: Vec<Option<bool>> = f.items.iter().map(|i| i.last_noun).collect();
+        assert_eq!(last, [Some(true), Some(false), None]);
     }
 
     #[test]
@@ -319,7 +344,12 @@ mod tests {
             ("the author\tsg\t1\tfar\n", 1, "distance"),
             ("the author\tlikes\n", 1, "ungrammatical verb"),
             ("the author\tlikes\tlikes\n", 1, "same word"),
-            ("the author\tsg\t1\t2\tpp\textra\n", 1, "at most"),
+            ("the author\tsg\t1\t2\tpp\tright\textra\n", 1, "at most"),
+            (
+                "the author\tsg\t1\t2\tpp\tmaybe\n",
+                1,
+                "`right`, `wrong` or empty",
+            ),
             ("the author\tsg\n# c\nthe men\tlike\tlikes\n", 3, "line 1"),
         ];
         for (text, line, needle) in cases {

@@ -65,7 +65,8 @@ pub fn write_tsv(extraction: &Extraction, form: TsvForm, source: &str) -> String
         "# Subject-verb agreement pairs from the gold trees of {source}, made by `rnnlab data \
          agreement`\n# ({} sentences, {} pairs). Columns: prefix, {answer}, attractors, distance, \
          construction\n# (the subject's kind, then the relations of what stands between subject \
-         and verb).",
+         and verb), last_noun\n# (`right` when the verb agrees with the prefix's last noun, \
+         `wrong` when not, empty when the prefix has no noun with a number).",
         extraction.sentences,
         extraction.pairs.len()
     );
@@ -80,9 +81,14 @@ pub fn write_tsv(extraction: &Extraction, form: TsvForm, source: &str) -> String
         } else {
             ""
         };
+        let last_noun = match p.last_noun {
+            Some(l) if l == p.plural => "right",
+            Some(_) => "wrong",
+            None => "",
+        };
         let _ = writeln!(
             out,
-            "{start}{}\t{answer}\t{}\t{}\t{}",
+            "{start}{}\t{answer}\t{}\t{}\t{}\t{last_noun}",
             p.prefix.join(" "),
             p.attractors,
             p.distance,

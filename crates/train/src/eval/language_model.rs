@@ -83,6 +83,7 @@ pub(super) fn score(
     let mut skipped = WordLines::default();
     let mut skipped_lines = 0;
     let mut pairs = Vec::with_capacity(file.items.len());
+    let mut scored: Vec<&FileItem> = Vec::with_capacity(file.items.len());
     for item in &file.items {
         let Answer::Pair { good, bad } = &item.answer else {
             unreachable!("a minimal-pair file holds pairs only")
@@ -104,6 +105,7 @@ pub(super) fn score(
                 .iter()
                 .map(|t| vocabulary.read(t, item.line)),
         );
+        scored.push(item);
         pairs.push(Pair {
             line: item.line,
             context,
@@ -128,8 +130,8 @@ pub(super) fn score(
         n: pairs.len(),
         total: file.items.len(),
         evaluation,
-        // A pair file does not carry the subject's number, nor the vocabulary the nouns'.
-        last_noun: None,
+        // From the file's last_noun column, over the pairs scored.
+        last_noun: super::last_noun_accuracy(scored.iter().copied()),
         skipped: skipped.into_words(),
         skipped_lines,
         unk: vocabulary.mapping(),
@@ -141,6 +143,20 @@ pub(super) fn score(
 fn columns(item: &FileItem) -> Meta {
     let mut m = Meta::new();
     item.add_columns(&mut m);
+    // The breakdown's last-noun column compares `last_noun` with `subject`; a pair file gives
+    // whether the last noun agrees with the grammatical verb, not the numbers themselves.
+    if let Some(right) = item.last_noun {
+        m.insert("subject", "grammatical".into());
+        m.insert(
+            "last_noun",
+            if right {
+                "grammatical"
+            } else {
+                "ungrammatical"
+            }
+            .into(),
+        );
+    }
     m
 }
 

@@ -119,10 +119,10 @@ pub struct FileEvaluation {
     /// For `text` runs, `loss` is the forced choice's: the mean of −ln(p(good) / (p(good) +
     /// p(bad))) over the pairs; otherwise the run's own loss.
     pub evaluation: Evaluation,
-    /// Accuracy of predicting the number of the prefix's last noun, on the sentences whose
-    /// subject number and last noun's number are known; `None` when no sentence gives both
-    /// (pair files do not carry the subject's number; only the generator's lexicon gives a
-    /// noun's number).
+    /// Accuracy of predicting the number of the prefix's last noun, on the sentences where it
+    /// is known: the generator's sentences (its lexicon gives each noun's number) and files
+    /// with a `last_noun` column (`rnnlab data agreement` writes one from the gold trees);
+    /// `None` when no sentence says.
     pub last_noun: Option<f64>,
     /// Words whose lines were left out, with those lines: a closed-vocabulary run's unknown
     /// words under [`Unk::Skip`], a `text` run's verbs outside its vocabulary.
@@ -202,4 +202,42 @@ fn expect_kind(file: &AgreementFile, kind: FileKind, run: &'static str) -> Resul
         file: file.kind,
         run,
     })
+}
+
+/// The last-noun heuristic's accuracy over the items whose file says whether it is right
+/// (their `last_noun` column); `None` when none does.
+fn last_noun_accuracy<'a>(items: impl Iterator<Item = &'a rnnlab_tasks::FileItem>) -> Option<f64> {
+    let (right, known) = items
+        .filter_map(|i| i.last_noun)
+        .fold((0usize, 0usize), |(r, k), right| {
+            (r + usize::from(right), k + 1)
+        });
+    (known > 0).then(|| right as f64 / known as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use rnnlab_tasks::{Answer, FileItem};
+
+    #[test]
+    fn the_last_noun_heuristic_counts_only_the_lines_that_say() {
+        let item = |last_noun| FileItem {
+            line: 1,
+            prefix: vec!["the".into(), "man".into()],
+            answer: Answer::Number { plural: false },
+            attractors: None,
+            distance: None,
+            construction: None,
+            last_noun,
+        };
+        let items = [
+            item(Some(true)),
+            item(Some(false)),
+            item(None),
+            item(Some(true)),
+        ];
+        let got = super::last_noun_accuracy(items.iter()).unwrap();
+        assert!((got - 2.0 / 3.0).abs() < 1e-12, "{got}");
+        assert_eq!(super::last_noun_accuracy([item(None)].iter()), None);
+    }
 }

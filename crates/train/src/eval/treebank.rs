@@ -33,8 +33,8 @@ pub(super) fn score(
         n: file.items.len(),
         total: file.items.len(),
         evaluation,
-        // The task's vocabulary does not say which words are nouns, nor their number.
-        last_noun: None,
+        // From the file's last_noun column (`rnnlab data agreement` writes it from the trees).
+        last_noun: super::last_noun_accuracy(file.items.iter()),
         skipped: Vec::new(),
         skipped_lines: 0,
         unk: vocabulary.mapping(),
@@ -58,7 +58,15 @@ fn encode(items: &[FileItem], vocabulary: &mut OpenVocabulary, vocab: usize) -> 
         };
         classes.push(i64::from(plural));
         let mut m = Meta::new();
-        m.insert("subject", if plural { "plural" } else { "singular" }.into());
+        let (number, other) = if plural {
+            ("plural", "singular")
+        } else {
+            ("singular", "plural")
+        };
+        m.insert("subject", number.into());
+        if let Some(right) = item.last_noun {
+            m.insert("last_noun", if right { number } else { other }.into());
+        }
         item.add_columns(&mut m);
         meta.push(m);
     }
