@@ -112,7 +112,6 @@ fn fit(sizes: &[f64], jobs: usize, memory: f64) -> Option<usize> {
     None
 }
 
-
 /// One message per place in the file that makes some run too big for this machine.
 fn too_big(file: &Path, expanded: &Expanded) -> Vec<String> {
     let Some((memory, source)) = estimate::machine_memory() else {
