@@ -79,6 +79,7 @@ pub fn load_within(file: &Path, limits: &Limits) -> Option<Expanded> {
 /// (`load_within` refused the others), but `jobs` of the largest together may not. `None`
 /// when all `jobs` fit (or the memory is unknown); else the number that does, at least 1, and
 /// the sentence that says why.
+#[cfg(feature = "torch")]
 pub fn jobs_that_fit(runs: &[rnnlab_spec::Run], jobs: usize) -> Option<(usize, String)> {
     let (memory, source) = estimate::machine_memory()?;
     let mut sizes: Vec<f64> = estimate::of_runs(runs)
@@ -101,6 +102,7 @@ pub fn jobs_that_fit(runs: &[rnnlab_spec::Run], jobs: usize) -> Option<(usize, S
 
 /// The most runs, at most `jobs`, whose largest `sizes` (sorted largest first) sum within
 /// `memory`; `None` when all `jobs` do.
+#[cfg_attr(not(feature = "torch"), allow(dead_code))]
 fn fit(sizes: &[f64], jobs: usize, memory: f64) -> Option<usize> {
     let mut total = 0.0;
     for (n, size) in sizes.iter().take(jobs).enumerate() {
