@@ -50,7 +50,7 @@ pub struct TrialScore {
     pub trial: usize,
     /// The mean of the selection metric over the trial's runs (one per tuning seed); null
     /// (worst) when a run has no finite value there: it diverged, failed, or never measured it.
-    #[serde(with = "nullable")]
+    #[serde(with = "crate::summary::nullable")]
     pub score: f64,
     /// Runs with a finite value / runs of the trial.
     pub used: usize,
@@ -81,22 +81,6 @@ pub fn write_rung(path: &Path, decision: &RungDecision) -> Result<(), ResultsErr
     }
     let text = serde_json::to_string_pretty(decision).expect("a decision serialises");
     write_atomic(path, text.as_bytes())
-}
-
-mod nullable {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-        if v.is_finite() {
-            s.serialize_f64(*v)
-        } else {
-            s.serialize_none()
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
-    }
 }
 
 #[cfg(test)]

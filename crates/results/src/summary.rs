@@ -312,7 +312,7 @@ fn baselines<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Baseline>, D:
 }
 
 /// An f64 that JSON stores as `null` when it is not finite (JSON has no NaN).
-mod nullable {
+pub(crate) mod nullable {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
