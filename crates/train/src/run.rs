@@ -30,9 +30,8 @@ pub struct RunContext<'a> {
     pub observer: &'a dyn Observer,
     /// Continue from the run's checkpoint when it has a usable one (false: start at step 0).
     pub resume: bool,
-    /// Pause the run after this many updates (a search's successive-halving rung): it ends
-    /// `paused` with a checkpoint, and a later call with a larger `until` (or none) continues
-    /// it to the same numbers as one uninterrupted run. `None`: train to `train.steps`.
+    /// Pause after this many updates (a search rung): the run ends `paused` with a checkpoint,
+    /// and a later call continues it to an uninterrupted run's numbers. `None`: to the end.
     pub until: Option<usize>,
 }
 
