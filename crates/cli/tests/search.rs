@@ -2,6 +2,8 @@
 //! the rungs by their validation score, the winners confirmed on fresh seeds — and the same
 //! files whatever `--jobs` or sharding did the work (issue #13's "identical with `--jobs 1`
 //! and `--jobs 2`").
+#![cfg(feature = "torch")]
+
 mod common;
 
 use std::collections::BTreeMap;
