@@ -93,10 +93,13 @@ fn intro(search: &SearchResults) -> String {
     let most = plan.groups.iter().map(|g| g.rungs.len()).max().unwrap_or(0);
     let seeds: Vec<String> = plan.confirm_seeds.iter().map(u64::to_string).collect();
     format!(
-        "Random search over {}: {} trials × {} tuning seeds in each of {} groups (variant × grid point), trial k the same point in every group. {rungs} A trial's score is `{}` ({} is better), its mean over the tuning seeds, on the validation split. {} of {most} rungs decided; {} of {} groups have a winner. Each winner is re-run on seeds {}, and only these confirmation runs, judged on the test split, are in the other tables, the charts, the claims and `rnnlab compare`.",
+        "Random search over {}: {} trials × {} in each of {} groups (variant × grid point), trial k the same point in every group. {rungs} A trial's score is `{}` ({} is better), its mean over the tuning seeds, on the validation split. {} of {most} rungs decided; {} of {} groups have a winner. Each winner is re-run on seeds {}, and only these confirmation runs, judged on the test split, are in the other tables, the charts, the claims and `rnnlab compare`.",
         dims.join(", "),
         plan.points.len(),
-        plan.tuning_seeds.len(),
+        match plan.tuning_seeds.len() {
+            1 => "1 tuning seed".to_string(),
+            n => format!("{n} tuning seeds"),
+        },
         plan.groups.len(),
         plan.select,
         plan.select.direction.word(),
