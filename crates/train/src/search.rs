@@ -335,7 +335,7 @@ fn apply(
         let Some(g) = plan.groups.iter().position(|g| g.key == d.key) else {
             continue;
         };
-        let next: Vec<usize> = match d.winner {
+        let mut next: Vec<usize> = match d.winner {
             Some(w) => vec![w],
             // The last rung's losers finished their steps: nothing to prune.
             None => {
@@ -344,6 +344,9 @@ fn apply(
                 d.kept.clone()
             }
         };
+        // In trial order, as at the first rung: `decides` compares it with a ranking's trials,
+        // and the next rung's jobs are in group, trial, seed order.
+        next.sort_unstable();
         alive[g] = next;
     }
     // Runs still used by a trial that goes on (a repeated point shares its runs) stay.
