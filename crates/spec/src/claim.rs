@@ -363,6 +363,35 @@ pub(crate) fn power_warning(claim: &Claim, runs: &[Run], claims: usize) -> Optio
     ))
 }
 
+/// A warning when the claim compares `final.NAME` or `best.NAME` of runs that stop early on
+/// the same NAME (`stop.solved`): a run that meets the criterion stops at the first evaluation
+/// that does, so its value is that evaluation's, just past the threshold, and two cells that
+/// both solve differ only by where they happened to stop. None when no compared run stops on
+/// that metric.
+pub(crate) fn stop_warning(claim: &Claim, runs: &[Run]) -> Option<String> {
+    let name = match MetricRef::parse(&claim.metric).ok()? {
+        MetricRef::Final(n) | MetricRef::Best(n) => n,
+        MetricRef::Scalar(_) => return None,
+    };
+    let filter = claim.filter_levels();
+    let compared = runs.iter().filter(|run| {
+        let value = |key: &str| run.params.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        value(&claim.by).is_some() && filter.iter().all(|(k, v)| value(k) == Some(v))
+    });
+    let stops = compared
+        .filter_map(|run| run.config.stop.solved.as_ref())
+        .any(|c| c.metric == name);
+    stops.then(|| {
+        format!(
+            "the runs stop when `{name}` meets `stop.solved`, so a solved run's `{}` is the \
+             value where it stopped, just past the threshold: between cells that both solve, \
+             the difference says where they stopped, not how well they learned; compare \
+             `solved` or `steps_to_solve` instead (or turn the stop off)",
+            claim.metric
+        )
+    })
+}
+
 fn has_runs(runs: &[Run], filter: &[(String, String)], by: &str, level: &str) -> bool {
     runs.iter().any(|run| {
         let value = |key: &str| run.params.iter().find(|(k, _)| k == key).map(|(_, v)| v);

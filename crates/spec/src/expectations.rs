@@ -1,6 +1,6 @@
 //! What a sweep says it expects, checked against the runs it expands to: its claims (axes,
 //! levels, metrics, and whether their runs can pass the exact test at all) and its report hints.
-use crate::claim::{check_claim, power_warning};
+use crate::claim::{check_claim, power_warning, stop_warning};
 use crate::hints::check_chart;
 use crate::locate::{Target, YamlPath};
 use crate::validate::Diag;
@@ -44,6 +44,9 @@ pub(crate) fn check_claims(
         if complete {
             if let Some(message) = power_warning(claim, runs, sweep.claims.len()) {
                 diag.warn(&at.key("expect"), Target::Value, message);
+            }
+            if let Some(message) = stop_warning(claim, runs) {
+                diag.warn(&at.key("metric"), Target::Value, message);
             }
         }
     }

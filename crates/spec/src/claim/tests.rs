@@ -147,3 +147,24 @@ fn claim_metrics_are_checked_against_the_compared_task_kinds() {
         "{problems:?}"
     );
 }
+
+/// A claim on the metric the runs stop on warns; one on another metric, or on `solved`, does
+/// not.
+#[test]
+fn a_claim_on_the_stopping_metric_warns() {
+    let sweep = "name: s\nbase:\n  task: { kind: adding, length: 20 }\n  train: { steps: 200 }\n  \
+                 stop: { solved: { metric: mse, at_most: 0.01 } }\nvariants:\n  a: {}\n  \
+                 b: { model: { cell: gru } }\nseeds: [1, 2, 3, 4, 5]\nclaims:\n  - name: c\n    \
+                 metric: METRIC\n    by: variant\n    expect: a < b\n";
+    let warnings = |metric: &str| -> Vec<String> {
+        let text = sweep.replace("METRIC", metric);
+        let expanded =
+            crate::Sweep::parse_and_expand(&text, std::path::Path::new("s.yaml")).unwrap();
+        expanded.warnings.iter().map(|w| w.to_string()).collect()
+    };
+    let stop = |ws: &[String]| ws.iter().any(|w| w.contains("meets `stop.solved`"));
+    assert!(stop(&warnings("final.mse")));
+    assert!(stop(&warnings("best.mse")));
+    assert!(!stop(&warnings("final.loss")));
+    assert!(!stop(&warnings("solved")));
+}
