@@ -225,6 +225,7 @@ fn stage_title(plan: &SearchPlan, alive: &[Vec<usize>], index: usize, seeds: usi
             .filter_map(|g| g.rungs.get(index))
             .copied()
             .collect();
+        s.sort_unstable();
         s.dedup();
         s.iter().map(usize::to_string).collect()
     };
