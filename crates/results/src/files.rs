@@ -86,12 +86,12 @@ pub struct GradflowRow {
     pub norm: f64,
 }
 
-fn num(v: Option<f64>) -> String {
+pub(crate) fn num(v: Option<f64>) -> String {
     v.map(|v| format!("{v}")).unwrap_or_default()
 }
 
 /// Writes rows as CSV to `path` atomically.
-fn write_csv(
+pub(crate) fn write_csv(
     path: &Path,
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<String>>,

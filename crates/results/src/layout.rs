@@ -17,6 +17,8 @@ impl Layout {
     pub const REPORT: &'static str = "report";
     /// A `search:` sweep's decisions, one file per successive-halving rung.
     pub const SEARCH: &'static str = "search";
+    /// What `rnnlab eval` writes for a results folder, one folder per scored file.
+    pub const EVAL: &'static str = "eval";
 
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
@@ -48,6 +50,12 @@ impl Layout {
     /// The decision at rung `index` (0-based) of a search.
     pub fn rung(&self, index: usize) -> PathBuf {
         self.search().join(format!("rung-{index}.json"))
+    }
+
+    /// `eval/<data>/`: the runs scored on the file whose name without extension is `data`
+    /// (`<run-id>.csv` each, and `summary.csv`; see [`crate::eval`]).
+    pub fn eval(&self, data: &str) -> PathBuf {
+        self.root.join(Self::EVAL).join(data)
     }
 
     /// Whether `root` looks like a results folder (a sweep file and a runs folder).

@@ -11,6 +11,7 @@
 //! Dependencies are serde and csv only: a report-only build reads results without libtorch.
 mod atomic;
 mod error;
+pub mod eval;
 pub mod files;
 mod layout;
 mod params;

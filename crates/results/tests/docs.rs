@@ -1,7 +1,7 @@
 //! docs/results.md describes the format this crate writes: the same files, columns and
 //! summary fields. When one changes without the other, this fails.
 use rnnlab_results::files::{breakdown, gradflow, METRICS_HEAD, METRICS_TAIL};
-use rnnlab_results::{RunFiles, Status, Summary, FORMAT_VERSION};
+use rnnlab_results::{eval, Layout, RunFiles, Status, Summary, FORMAT_VERSION};
 
 fn doc() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/results.md");
@@ -45,6 +45,18 @@ fn the_csv_columns_are_documented() {
     assert!(
         doc.contains(&gradflow::HEADER.join(",")),
         "gradflow.csv header"
+    );
+    assert!(
+        doc.contains(&eval::RUN_HEADER.join(",")),
+        "eval table header"
+    );
+    assert!(
+        doc.contains(&eval::SUMMARY_HEADER.join(",")),
+        "eval summary header"
+    );
+    assert!(
+        doc.contains(&format!("  {}/<data>/", Layout::EVAL)),
+        "eval folder"
     );
 }
 

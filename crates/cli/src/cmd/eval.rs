@@ -1,11 +1,15 @@
 //! `rnnlab eval RUN_DIR --data FILE.tsv`: score a saved agreement, treebank_agreement or
 //! text run on an external test file and print the accuracy overall and per bucket, as the
-//! run's own breakdown.csv does, with what was left out and what was read as `<unk>`.
+//! run's own breakdown.csv does, with what was left out and what was read as `<unk>`. Given a
+//! results folder instead of a run, every saved run in it (see `sweep`).
+mod sweep;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rnnlab_models::DeviceChoice;
+use rnnlab_results::{eval::write_run_table, Layout};
 use rnnlab_spec::TaskConfig;
 use rnnlab_tasks::{FileKind, Unk, UnknownWord};
 use rnnlab_train::{
@@ -14,13 +18,17 @@ use rnnlab_train::{
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A run folder, results/<sweep>/runs/<id>, trained with `train: { save: true }`.
+    /// A run folder, results/<sweep>/runs/<id>, trained with `train: { save: true }`; or a
+    /// results folder, results/<sweep>: every saved run in it is scored, each run's table
+    /// written to results/<sweep>/eval/<data>/<run-id>.csv and the seeds of each group
+    /// summarised in summary.csv beside them.
     run_dir: PathBuf,
     /// The test file: `prefix<TAB>sg|pl` lines (number form) or `prefix<TAB>good<TAB>bad`
     /// (language-model form), optionally followed by attractors, distance, construction.
     #[arg(long)]
     data: PathBuf,
-    /// Also write the table here: JSON when the name ends in .json, else CSV.
+    /// Also write the table here: JSON when the name ends in .json, else CSV. For a results
+    /// folder, the folder to write the tables in instead of eval/<data>/.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Lines with words outside a closed vocabulary (agreement runs): `error` lists them and
@@ -40,44 +48,56 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let device = args.device.resolve().map_err(anyhow::Error::msg)?;
-    let run = load_run(&args.run_dir, device)?;
     let unk = if args.unk == "skip" {
         Unk::Skip
     } else {
         Unk::Error
     };
+    let layout = Layout::new(&args.run_dir);
+    if layout.exists() {
+        return sweep::run(&args, &layout, device, unk);
+    }
+    let run = load_run(&args.run_dir, device)?;
     let scored = evaluate_file(&run, &args.data, unk, args.batch)
         .with_context(|| format!("scoring run {} on {}", run.config.id(), args.data.display()))?;
+    for note in left_out(&run, &scored) {
+        eprintln!("{note}");
+    }
+    print!("{}", table(&run, &args.data, &scored));
+    match &args.out {
+        // Through a temporary file and a rename: an interrupted write leaves no half a table.
+        Some(out) if out.extension().is_some_and(|e| e == "json") => {
+            write_atomic(out, json(&run, &args.data, &scored).as_bytes())?;
+        }
+        Some(out) => write_run_table(out, &rows(&scored))?,
+        None => {}
+    }
+    Ok(0)
+}
+
+/// What was left out of the scoring, and what was read as `<unk>`.
+fn left_out(run: &LoadedRun, scored: &FileEvaluation) -> Vec<String> {
+    let mut notes = Vec::new();
     if scored.skipped_lines > 0 {
         let what = match run.config.task {
             TaskConfig::Text(_) => "a verb",
             _ => "words",
         };
-        eprintln!(
+        notes.push(format!(
             "left out {} line(s) with {what} outside the vocabulary: {}",
             scored.skipped_lines,
             rnnlab_tasks::list_unknown(&scored.skipped)
-        );
+        ));
     }
     if scored.unk.occurrences > 0 {
-        eprintln!(
+        notes.push(format!(
             "read {} unknown prefix word(s) as <unk>, on {} line(s): {}",
             scored.unk.occurrences,
             scored.unk.lines,
             rnnlab_tasks::list_unknown(&scored.unk.words)
-        );
+        ));
     }
-    print!("{}", table(&run, &args.data, &scored));
-    if let Some(out) = &args.out {
-        let text = if out.extension().is_some_and(|e| e == "json") {
-            json(&run, &args.data, &scored)
-        } else {
-            csv(&scored)
-        };
-        // Through a temporary file and a rename: an interrupted write leaves no half a table.
-        write_atomic(out, text.as_bytes())?;
-    }
-    Ok(0)
+    notes
 }
 
 /// The overall row, then the breakdown rows, in breakdown.csv's order.
@@ -176,15 +196,6 @@ fn table(run: &LoadedRun, data: &Path, scored: &FileEvaluation) -> String {
             "{:<13} {:<24} {:>5} {:>9.3} {:>10}",
             r.by, r.bucket, r.n, r.accuracy, last
         );
-    }
-    out
-}
-
-fn csv(scored: &FileEvaluation) -> String {
-    let mut out = String::from("by,bucket,n,accuracy,last_noun\n");
-    for r in rows(scored) {
-        let last = r.last_noun.map(|l| l.to_string()).unwrap_or_default();
-        let _ = writeln!(out, "{},{},{},{},{last}", r.by, r.bucket, r.n, r.accuracy);
     }
     out
 }

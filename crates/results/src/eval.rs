@@ -1,0 +1,134 @@
+//! `eval/<data>/`: what `rnnlab eval` writes about saved runs scored on an external file
+//! (docs/eval.md). A run's table has breakdown.csv's columns with `last_noun` always present
+//! (the overall row first, then the buckets); scoring a whole results folder also writes
+//! `summary.csv`: each bucket's accuracy over the scored runs of each group of runs that differ
+//! only by seed, with how many of the group's runs were scored, so a finding cites one file
+//! that one command regenerates.
+use std::path::Path;
+
+use crate::files::{breakdown, num, write_csv, BreakdownRow};
+use crate::ResultsError;
+
+/// The columns of one run's table (`rnnlab eval RUN --out x.csv`, `eval/<data>/<run-id>.csv`).
+pub const RUN_HEADER: [&str; 5] = [
+    breakdown::BY,
+    breakdown::BUCKET,
+    breakdown::N,
+    breakdown::ACCURACY,
+    breakdown::LAST_NOUN,
+];
+
+/// The columns of `eval/<data>/summary.csv`; see [`SummaryRow`].
+pub const SUMMARY_HEADER: [&str; 10] = [
+    "group",
+    "by",
+    "bucket",
+    "n",
+    "runs",
+    "runs_total",
+    "mean",
+    "min",
+    "max",
+    "last_noun",
+];
+
+/// The summary's file name inside `eval/<data>/`.
+pub const SUMMARY: &str = "summary.csv";
+
+/// One bucket of one group in `summary.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// The runs' parameters without the seed (`model.cell=lstm`), `all` when only the seed
+    /// varies.
+    pub group: String,
+    pub by: String,
+    pub bucket: String,
+    /// Sentences scored in the bucket (the same for every run of a group: the vocabulary and
+    /// the file are).
+    pub n: f64,
+    /// The group's runs scored, and all of its runs: one without saved weights or not
+    /// finished is counted and not scored.
+    pub runs: usize,
+    pub runs_total: usize,
+    /// Accuracy over the scored runs.
+    pub mean: f64,
+    pub min: f64,
+    pub max: f64,
+    /// The last-noun heuristic on the same sentences, when the file gives it.
+    pub last_noun: Option<f64>,
+}
+
+/// Writes one run's table atomically.
+pub fn write_run_table(path: &Path, rows: &[BreakdownRow]) -> Result<(), ResultsError> {
+    let records = rows.iter().map(|r| {
+        vec![
+            r.by.clone(),
+            r.bucket.clone(),
+            format!("{}", r.n),
+            format!("{}", r.accuracy),
+            num(r.last_noun),
+        ]
+    });
+    write_csv(path, &RUN_HEADER, records)
+}
+
+/// Writes `summary.csv` atomically.
+pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ResultsError> {
+    let records = rows.iter().map(|r| {
+        vec![
+            r.group.clone(),
+            r.by.clone(),
+            r.bucket.clone(),
+            format!("{}", r.n),
+            r.runs.to_string(),
+            r.runs_total.to_string(),
+            format!("{}", r.mean),
+            format!("{}", r.min),
+            format!("{}", r.max),
+            num(r.last_noun),
+        ]
+    });
+    write_csv(path, &SUMMARY_HEADER, records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_table_keeps_an_empty_last_noun_column_and_the_summary_its_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = BreakdownRow {
+            by: "overall".into(),
+            bucket: "all".into(),
+            n: 7.0,
+            accuracy: 0.5,
+            last_noun: None,
+        };
+        let table = dir.path().join("r.csv");
+        write_run_table(&table, &[row]).unwrap();
+        let text = std::fs::read_to_string(&table).unwrap();
+        assert_eq!(text, "by,bucket,n,accuracy,last_noun\noverall,all,7,0.5,\n");
+        let summary = SummaryRow {
+            group: "model.cell=lstm".into(),
+            by: "attractors".into(),
+            bucket: "1".into(),
+            n: 3.0,
+            runs: 4,
+            runs_total: 5,
+            mean: 0.25,
+            min: 0.0,
+            max: 1.0 / 3.0,
+            last_noun: Some(0.0),
+        };
+        let path = dir.path().join(SUMMARY);
+        write_summary(&path, &[summary]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(SUMMARY_HEADER.join(",").as_str()));
+        assert_eq!(
+            lines.next(),
+            Some("model.cell=lstm,attractors,1,3,4,5,0.25,0,0.3333333333333333,0")
+        );
+    }
+}
