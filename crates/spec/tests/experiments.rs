@@ -7,33 +7,12 @@ use rnnlab_spec::Sweep;
 /// Sweeps committed before validation checked power, whose 3 seeds per side cannot give a p
 /// small enough for their claims (see shared/reference/statistics.md). They warn until they are
 /// re-run with more seeds; any other sweep, and any other warning, fails this test.
-const UNDERPOWERED: [&str; 10] = [
+const UNDERPOWERED: [&str; 5] = [
     "agreement-attractors",
     "agreement-eval",
-    "cells-adding",
-    "cells-copy",
-    "cells-copy-full",
-    "cells-temporal-order",
     "depth-skip",
     "gradient-flow",
     "lstm-vs-gru-cost",
-    "temporal-order-settings",
-];
-
-/// Sweeps committed before validation warned about claims on the metric their runs stop on
-/// (`stop.solved`): a solved run's final value is where it stopped. Their claims are to be
-/// restated on `solved` or `steps_to_solve` (results/README.md says which verdicts that
-/// changes); until then this warning is expected of them and of no other sweep.
-const STOPPED_EARLY: [&str; 9] = [
-    "cells-adding",
-    "cells-adding-tuned",
-    "cells-adding-tuned-halving",
-    "cells-copy",
-    "cells-copy-full",
-    "cells-temporal-order",
-    "cells-temporal-order-tuned",
-    "lstm-vs-gru-tuned",
-    "temporal-order-settings",
 ];
 
 #[test]
@@ -52,14 +31,12 @@ fn committed_experiments_validate() {
                 Ok(expanded) => {
                     let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
                     let known = UNDERPOWERED.contains(&stem.as_str());
-                    let stops = STOPPED_EARLY.contains(&stem.as_str());
                     failures.extend(
                         expanded
                             .warnings
                             .iter()
                             .map(|w| w.to_string())
                             .filter(|w| !(known && w.contains("cannot pass at α")))
-                            .filter(|w| !(stops && w.contains("meets `stop.solved`")))
                             .map(|w| format!("warning: {w}")),
                     )
                 }
