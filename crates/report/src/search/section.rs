@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rnnlab_results::Status;
 use rnnlab_spec::yaml_scalar;
-use rnnlab_spec::SearchPlan;
+use rnnlab_spec::{DivergedRule, SearchPlan};
 
 use super::chart::{charts, describe};
 use super::importance::{per_group, SEED};
@@ -64,10 +64,18 @@ pub(crate) fn write(
         String::new()
     };
     out.paragraph(&format!(
-        "Hyperparameter importance per group: the fraction of the variance of the first rung's `{}` that each searched parameter explains on its own (functional ANOVA over a random forest of 64 trees, seed {SEED}: Hutter, Hoos & Leyton-Brown 2014, as Greff et al. 2017 report it; docs/importance.md), the mean over trees with the standard deviation and the 2.5-97.5% range over trees. The first rung's scores are used because they are the only ones every trial has, all at the same budget: later rungs rank only the trials kept. `n used/total`: trials with a finite first-rung score of the group's distinct trials (repeated points counted once). Pair interactions below about 0.05 are not evidence of an interaction.{few}",
-        search.plan.select
+        "Hyperparameter importance per group: the fraction of the variance of the first rung's `{}` that each searched parameter explains on its own (functional ANOVA over a random forest of 64 trees, seed {SEED}: Hutter, Hoos & Leyton-Brown 2014, as Greff et al. 2017 report it; docs/importance.md), the mean over trees with the standard deviation and the 2.5-97.5% range over trees. The first rung's scores are used because they are the only ones every trial has, all at the same budget: later rungs rank only the trials kept. `n used/total`: the group's distinct trials (repeated points counted once) used, those with a first-rung score and, under `report.diverged: worst` (the default), those whose run diverged before it, counted as the worst value (the fractions are then of the scores' ranks; the note says how many), under `exclude` left out: this report {rule}. Pair interactions below about 0.05 are not evidence of an interaction.{few}",
+        search.plan.select,
+        rule = match results.hints.diverged {
+            DivergedRule::Worst => "counts them worst",
+            DivergedRule::Exclude => "leaves them out",
+        }
     ));
-    out.table("search-importance", &importance_table(search), true)?;
+    out.table(
+        "search-importance",
+        &importance_table(search, results.hints.diverged),
+        true,
+    )?;
     Ok(drawn)
 }
 
@@ -261,7 +269,7 @@ fn statuses(runs: &[&TrialRun], planned: usize) -> String {
     parts.join(", ")
 }
 
-fn importance_table(search: &SearchResults) -> Table {
+fn importance_table(search: &SearchResults, rule: DivergedRule) -> Table {
     let mut t = Table::new([
         "group",
         "parameter",
@@ -274,11 +282,19 @@ fn importance_table(search: &SearchResults) -> Table {
     ])
     .numeric_from(2);
     t.numeric[7] = false;
-    for (g, imp) in per_group(search).iter().enumerate() {
+    for (g, imp) in per_group(search, rule).iter().enumerate() {
         let label = group_label(&search.plan, g);
         let n = format!("{}/{}", imp.used, imp.total);
         match &imp.result {
             Ok(d) => {
+                let note = if d.diverged > 0 {
+                    format!(
+                        "{} diverged trial(s) counted worst: fractions of ranks",
+                        d.diverged
+                    )
+                } else {
+                    String::new()
+                };
                 for m in &d.main {
                     t.push(vec![
                         label.clone(),
@@ -288,7 +304,7 @@ fn importance_table(search: &SearchResults) -> Table {
                         n4(m.low),
                         n4(m.high),
                         n.clone(),
-                        String::new(),
+                        note.clone(),
                     ]);
                 }
                 let pairs: f64 = d.interactions.iter().map(|i| i.fraction).sum();
