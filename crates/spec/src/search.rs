@@ -71,6 +71,33 @@ pub struct Halving {
     /// recommend.
     #[serde(default = "default_eta")]
     pub eta: usize,
+    /// What a rung does when no trial has left the task's no-learning plateau (no score 10%
+    /// better than the baseline of the selection metric): `cut` (default) ranks them anyway,
+    /// `wait` keeps every trial, so that the first cut falls where some trial has learned.
+    /// Left out of the plan's YAML while it is the default.
+    #[serde(default, skip_serializing_if = "Plateau::is_cut")]
+    pub plateau: Plateau,
+}
+
+/// `halving.plateau`: a rung on the plateau cuts anyway, or waits.
+///
+/// Tasks like adding and temporal order start with a long plateau at the no-learning baseline
+/// (Hochreiter & Schmidhuber 1997); an early rung there ranks noise and can cut the trial
+/// that would have learned first (measured on search-example and the odyssey, results/README.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plateau {
+    /// Rank the trials and cut, as at any rung.
+    #[default]
+    Cut,
+    /// Keep every trial still in the search; the next rung keeps the best 1/eta of them.
+    Wait,
+}
+
+impl Plateau {
+    pub fn is_cut(&self) -> bool {
+        *self == Plateau::Cut
+    }
 }
 
 fn default_eta() -> usize {

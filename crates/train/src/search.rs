@@ -13,6 +13,7 @@ use std::collections::HashSet;
 
 use rnnlab_results::files::read_valid;
 use rnnlab_results::{read_rung, write_rung, RungDecision, Status};
+use rnnlab_spec::search::Plateau;
 use rnnlab_spec::{Run, SearchPlan};
 
 use crate::executor::{execute_jobs, Job};
@@ -168,7 +169,8 @@ pub fn execute_search(
 }
 
 /// Whether `d` is the decision of rung `index` of this plan with these trials in it: the same
-/// selection, and for every group with the rung, its step and its ranked trials.
+/// selection, and for every group with the rung, its step, its ranked trials and as many kept
+/// as this plan keeps (which `halving.plateau` changes where the rung is on the plateau).
 fn decides(d: &RungDecision, plan: &SearchPlan, alive: &[Vec<usize>], index: usize) -> bool {
     let mut groups = plan
         .groups
@@ -182,7 +184,13 @@ fn decides(d: &RungDecision, plan: &SearchPlan, alive: &[Vec<usize>], index: usi
             d.groups.iter().any(|dg| {
                 let mut ranked: Vec<usize> = dg.ranking.iter().map(|t| t.trial).collect();
                 ranked.sort_unstable();
-                dg.key == g.key && dg.step == step && ranked == *alive
+                let last = index + 1 >= g.rungs.len();
+                let kept = if last {
+                    0
+                } else {
+                    decide::kept_count(plan.halving, alive.len(), dg.note.is_some())
+                };
+                dg.key == g.key && dg.step == step && ranked == *alive && dg.kept.len() == kept
             })
         })
 }
@@ -308,9 +316,15 @@ fn decide_rung(
             }
             scores.push(decide::score(t, &values));
         }
-        let mut d = decide::decide(group, index, scores, plan.select.direction);
+        let wait = plan.halving.is_some_and(|h| h.plateau == Plateau::Wait);
+        let keep = decide::kept_count(plan.halving, alive[g].len(), false);
+        let mut d = decide::decide(group, index, scores, plan.select.direction, keep);
         let base = baseline.as_ref().map(|(n, v)| (n.as_str(), *v));
-        d.note = decide::plateau_note(&d, base, plan.select.direction);
+        d.note = decide::plateau_note(&d, base, plan.select.direction, wait);
+        if d.note.is_some() && wait {
+            // On the plateau, the ranking is noise: every trial goes on to the next rung.
+            d.kept = d.ranking.iter().map(|t| t.trial).collect();
+        }
         groups.push(d);
     }
     Ok(RungDecision {

@@ -92,8 +92,9 @@ fn intro(search: &SearchResults) -> String {
         let kept: Vec<String> = g.kept.iter().map(usize::to_string).collect();
         match plan.halving {
             Some(h) => format!(
-                "Successive halving (min_steps {}, eta {}): rungs at steps {}, with {} trials trained to each.",
-                h.min_steps, h.eta, at.join(", "), kept.join(", ")
+                "Successive halving (min_steps {}, eta {}): rungs at steps {}, with {} trials trained to each{}.",
+                h.min_steps, h.eta, at.join(", "), kept.join(", "),
+                if h.plateau.is_cut() { "" } else { " when every rung cuts (`plateau: wait`: a rung at which no trial has left the no-learning baseline keeps them all)" }
             ),
             None => format!("No successive halving: every trial trains to step {}, the one rung.", at.join(", ")),
         }

@@ -302,11 +302,17 @@ impl fmt::Display for SearchPlan {
                 .zip(&g.kept)
                 .map(|(r, n)| format!("{n} to step {r}"))
                 .collect();
+            let waits = self.halving.is_some_and(|h| !h.plateau.is_cut());
             writeln!(
                 f,
-                "  rungs: {}; {} steps a group at most",
+                "  rungs: {}; {} steps a group {}",
                 rungs.join(", "),
-                g.tuning_steps(self.tuning_seeds.len())
+                g.tuning_steps(self.tuning_seeds.len()),
+                if waits {
+                    "if every rung cuts (`plateau: wait`: a rung on the plateau keeps every trial)"
+                } else {
+                    "at most"
+                }
             )?;
         }
         let seeds: Vec<String> = self.confirm_seeds.iter().map(u64::to_string).collect();

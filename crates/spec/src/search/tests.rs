@@ -238,7 +238,8 @@ fn without_halving_one_rung_and_the_main_metric_by_default() {
     assert_eq!(
         Halving {
             min_steps: 100,
-            eta: 2
+            eta: 2,
+            plateau: Plateau::Cut,
         }
         .rungs(800),
         [100, 200, 400, 800]
@@ -246,7 +247,8 @@ fn without_halving_one_rung_and_the_main_metric_by_default() {
     assert_eq!(
         Halving {
             min_steps: 100,
-            eta: 2
+            eta: 2,
+            plateau: Plateau::Cut,
         }
         .rungs(801),
         [100, 200, 400, 800, 801]

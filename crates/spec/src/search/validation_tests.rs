@@ -43,6 +43,7 @@ fn bad_blocks_are_located() {
         ("train.lr: { log", "train.lrr: { log", "search.space.train.lrr (line 16 column 5): no such config path: `lrr` is not a field of `train` (did you mean `lr`?)"),
         ("model.hidden: { choice: [8, 16, 32] }", "model.hidden: { uniform: [8.0, 32.5] }", "search.space.model.hidden.uniform[0] (line 17 column 31): `model.hidden` cannot take `8.0`: invalid type: floating point `8.0`, expected usize; an integer field takes `int: [low, high]` or `choice`"),
         ("eta: 3", "eta: 1", "search.halving.eta (line 20 column 35): `eta` is 1: at least 2"),
+        ("eta: 3", "eta: 3, plateau: later", "search.halving.plateau (line 20 column 47): unknown variant `later`, expected `cut` or `wait`"),
         ("min_steps: 200", "min_steps: 2000", "search.halving.min_steps (line 20 column 25): `min_steps` is 2000 but runs train only 2000 steps"),
         ("min_steps: 200", "min_steps: 250", "search.halving.min_steps (line 20 column 25): the rung at step 250 is not an evaluation step (`train.eval_every` is 100)"),
         ("valid.mse", "valid.msee", "search.select.metric (line 21 column 21): `msee` is not a metric of task `adding` (did you mean `mse`?)"),

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use rnnlab_results::{GroupDecision, TrialScore};
-use rnnlab_spec::search::{SearchGroup, Selection, SelectionScope};
+use rnnlab_spec::search::{Halving, Plateau, SearchGroup, Selection, SelectionScope};
 use rnnlab_spec::Direction;
 
 use crate::summary::{Status, Summary};
@@ -89,19 +89,32 @@ pub(crate) fn rank(mut scores: Vec<TrialScore>, direction: Direction) -> Vec<Tri
     scores
 }
 
-/// The decision for `group` at its rung `index` from its trials' scores there.
+/// How many of the `alive` trials a rung that is not the last keeps: the best 1/eta of them
+/// ([`Halving::kept`]), or all of them when the rung is on the plateau and the sweep says
+/// `halving.plateau: wait`. Without waits this is the plan's count for the next rung.
+pub(crate) fn kept_count(halving: Option<Halving>, alive: usize, on_plateau: bool) -> usize {
+    match halving {
+        Some(h) if on_plateau && h.plateau == Plateau::Wait => alive,
+        Some(h) => h.kept(alive).min(alive),
+        None => alive,
+    }
+}
+
+/// The decision for `group` at its rung `index` from its trials' scores there; a rung that is
+/// not the last keeps the best `keep`.
 pub(crate) fn decide(
     group: &SearchGroup,
     index: usize,
     scores: Vec<TrialScore>,
     direction: Direction,
+    keep: usize,
 ) -> GroupDecision {
     let ranking = rank(scores, direction);
     let last = index + 1 >= group.rungs.len();
     let (kept, winner) = if last {
         (Vec::new(), ranking.first().map(|t| t.trial))
     } else {
-        let n = group.kept[index + 1].min(ranking.len());
+        let n = keep.min(ranking.len());
         (ranking[..n].iter().map(|t| t.trial).collect(), None)
     };
     GroupDecision {
@@ -117,11 +130,13 @@ pub(crate) fn decide(
 /// The note for a cut at which no trial's score is 10% better than the no-learning
 /// `baseline` (`name`, the value) of the selection metric: every trial is still on the
 /// plateau that tasks like adding and temporal order start with, so the ranking is noise.
-/// `None` when some trial has learned, or at the last rung (which cuts nothing).
+/// `None` when some trial has learned, or at the last rung (which cuts nothing). `wait`: the
+/// sweep's `halving.plateau` is `wait`, so the rung keeps every trial instead of cutting.
 pub(crate) fn plateau_note(
     decision: &GroupDecision,
     baseline: Option<(&str, f64)>,
     direction: Direction,
+    wait: bool,
 ) -> Option<String> {
     let (name, value) = baseline?;
     if decision.winner.is_some() || !value.is_finite() {
@@ -134,10 +149,15 @@ pub(crate) fn plateau_note(
     if decision.ranking.iter().any(|t| learned(t.score)) {
         return None;
     }
+    let then = if wait {
+        "so every trial goes on (`halving.plateau: wait`)"
+    } else {
+        "so this cut ranks noise; `halving.plateau: wait`, a larger `halving.min_steps` or no \
+         halving ranks what the trials learned"
+    };
     Some(format!(
         "no trial's score is 10% better than the no-learning baseline ({name} {value:.4}) at \
-         step {}: every trial is still on the plateau, so this cut ranks noise; a larger \
-         `halving.min_steps` (or no halving) ranks what the trials learned",
+         step {}: every trial is still on the plateau, {then}",
         decision.step
     ))
 }
@@ -203,25 +223,60 @@ mod tests {
         };
         let predict_1 = Some(("predict 1", 1.0 / 6.0));
         let lower = Direction::LowerIsBetter;
-        assert!(
-            plateau_note(&group(&[0.160, 0.165, f64::NAN], None), predict_1, lower)
-                .is_some_and(|n| n.contains("predict 1 0.1667") && n.contains("step 100"))
-        );
+        assert!(plateau_note(
+            &group(&[0.160, 0.165, f64::NAN], None),
+            predict_1,
+            lower,
+            false
+        )
+        .is_some_and(|n| n.contains("predict 1 0.1667") && n.contains("step 100")));
         assert_eq!(
-            plateau_note(&group(&[0.140, 0.165], None), predict_1, lower),
+            plateau_note(&group(&[0.140, 0.165], None), predict_1, lower, false),
             None
         );
         assert_eq!(
-            plateau_note(&group(&[0.160], Some(0)), predict_1, lower),
+            plateau_note(&group(&[0.160], Some(0)), predict_1, lower, false),
             None
         );
         let chance = Some(("chance", 0.25));
         let higher = Direction::HigherIsBetter;
-        assert!(plateau_note(&group(&[0.26, 0.25], None), chance, higher).is_some());
+        assert!(plateau_note(&group(&[0.26, 0.25], None), chance, higher, false).is_some());
         assert_eq!(
-            plateau_note(&group(&[0.40, 0.25], None), chance, higher),
+            plateau_note(&group(&[0.40, 0.25], None), chance, higher, false),
             None
         );
+    }
+
+    #[test]
+    fn a_rung_on_the_plateau_keeps_every_trial_only_when_told_to_wait() {
+        let halving = |plateau| {
+            Some(Halving {
+                min_steps: 100,
+                eta: 3,
+                plateau,
+            })
+        };
+        let (cut, wait) = (halving(Plateau::Cut), halving(Plateau::Wait));
+        // The plan's count: the best 1/eta, at least one.
+        assert_eq!(kept_count(cut, 9, false), 3);
+        assert_eq!(kept_count(cut, 9, true), 3, "cut ranks the plateau anyway");
+        assert_eq!(kept_count(wait, 9, false), 3, "a rung off the plateau cuts");
+        assert_eq!(kept_count(wait, 9, true), 9);
+        assert_eq!(kept_count(cut, 2, false), 1);
+        let group = GroupDecision {
+            key: Vec::new(),
+            step: 100,
+            ranking: vec![score(0, &[0.16])],
+            kept: vec![0],
+            winner: None,
+            note: None,
+        };
+        let baseline = Some(("predict 1", 1.0 / 6.0));
+        let lower = Direction::LowerIsBetter;
+        let note = plateau_note(&group, baseline, lower, true).unwrap();
+        assert!(note.contains("every trial goes on"), "{note}");
+        let note = plateau_note(&group, baseline, lower, false).unwrap();
+        assert!(note.contains("ranks noise"), "{note}");
     }
 
     #[test]
