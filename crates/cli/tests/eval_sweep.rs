@@ -61,19 +61,12 @@ fn a_results_folder_is_scored_run_by_run_and_summarised_per_group() {
     pairs += "The dogs of the cat\trun\truns\t1\t4\tnoun+nmod\twrong\n";
     std::fs::write(sandbox.path().join("pairs.tsv"), pairs).unwrap();
 
-    let out = finish(
-        sandbox
-            .rnnlab(&[
-                "eval",
-                "results/eval-sweep",
-                "--data",
-                "pairs.tsv",
-                "--device",
-                "cpu",
-            ])
-            .spawn()
-            .unwrap(),
-    );
+    let score = |extra: &[&str]| {
+        let mut args = vec!["eval", "results/eval-sweep", "--data", "pairs.tsv"];
+        args.extend_from_slice(extra);
+        finish(sandbox.rnnlab(&args).spawn().unwrap())
+    };
+    let out = score(&["--device", "cpu"]);
     assert_success(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -139,19 +132,7 @@ fn a_results_folder_is_scored_run_by_run_and_summarised_per_group() {
         "{summary}"
     );
 
-    let out = finish(
-        sandbox
-            .rnnlab(&[
-                "eval",
-                "results/eval-sweep",
-                "--data",
-                "pairs.tsv",
-                "--out",
-                "x.csv",
-            ])
-            .spawn()
-            .unwrap(),
-    );
+    let out = score(&["--out", "x.csv"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--out x.csv: for a results folder"));
 }
