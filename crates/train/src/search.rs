@@ -73,7 +73,7 @@ pub fn execute_search(
         let path = layout.rung(index);
         // A decision made for another plan (the sweep's search changed since) is stale: it and
         // every later one are made again.
-        let made = read_rung(&path)?.filter(|d| decides(d, plan, &alive, index));
+        let made = read_rung(&path)?.filter(|d| decide::decides(d, plan, &alive, index));
         if made.is_none() {
             remove_decisions(&layout, index)?;
         }
@@ -166,33 +166,6 @@ pub fn execute_search(
         state,
         notes,
     })
-}
-
-/// Whether `d` is the decision of rung `index` of this plan with these trials in it: the same
-/// selection, and for every group with the rung, its step, its ranked trials and as many kept
-/// as this plan keeps (which `halving.plateau` changes where the rung is on the plateau).
-fn decides(d: &RungDecision, plan: &SearchPlan, alive: &[Vec<usize>], index: usize) -> bool {
-    let mut groups = plan
-        .groups
-        .iter()
-        .zip(alive)
-        .filter_map(|(g, a)| Some((g, *g.rungs.get(index)?, a)));
-    d.rung == index
-        && d.select == plan.select.to_string()
-        && groups.clone().count() == d.groups.len()
-        && groups.all(|(g, step, alive)| {
-            d.groups.iter().any(|dg| {
-                let mut ranked: Vec<usize> = dg.ranking.iter().map(|t| t.trial).collect();
-                ranked.sort_unstable();
-                let last = index + 1 >= g.rungs.len();
-                let kept = if last {
-                    0
-                } else {
-                    decide::kept_count(plan.halving, alive.len(), dg.note.is_some())
-                };
-                dg.key == g.key && dg.step == step && ranked == *alive && dg.kept.len() == kept
-            })
-        })
 }
 
 /// Removes the decisions of rung `from` on.

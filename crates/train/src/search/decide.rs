@@ -2,9 +2,9 @@
 //! Pure functions of what the files say, so every shard and every `--jobs` decides alike.
 use std::cmp::Ordering;
 
-use rnnlab_results::{GroupDecision, TrialScore};
+use rnnlab_results::{GroupDecision, RungDecision, TrialScore};
 use rnnlab_spec::search::{Halving, Plateau, SearchGroup, Selection, SelectionScope};
-use rnnlab_spec::Direction;
+use rnnlab_spec::{Direction, SearchPlan};
 
 use crate::summary::{Status, Summary};
 
@@ -160,6 +160,38 @@ pub(crate) fn plateau_note(
          step {}: every trial is still on the plateau, {then}",
         decision.step
     ))
+}
+
+/// Whether `d` is the decision of rung `index` of this plan with these trials in it: the same
+/// selection, and for every group with the rung, its step, its ranked trials and as many kept
+/// as this plan keeps (which `halving.plateau` changes where the rung is on the plateau).
+pub(crate) fn decides(
+    d: &RungDecision,
+    plan: &SearchPlan,
+    alive: &[Vec<usize>],
+    index: usize,
+) -> bool {
+    let mut groups = plan
+        .groups
+        .iter()
+        .zip(alive)
+        .filter_map(|(g, a)| Some((g, *g.rungs.get(index)?, a)));
+    d.rung == index
+        && d.select == plan.select.to_string()
+        && groups.clone().count() == d.groups.len()
+        && groups.all(|(g, step, alive)| {
+            d.groups.iter().any(|dg| {
+                let mut ranked: Vec<usize> = dg.ranking.iter().map(|t| t.trial).collect();
+                ranked.sort_unstable();
+                let last = index + 1 >= g.rungs.len();
+                let kept = if last {
+                    0
+                } else {
+                    kept_count(plan.halving, alive.len(), dg.note.is_some())
+                };
+                dg.key == g.key && dg.step == step && ranked == *alive && dg.kept.len() == kept
+            })
+        })
 }
 
 #[cfg(test)]
