@@ -228,7 +228,7 @@ name: kills
 base:
   task: { kind: copy, length: 10, symbols: 4 }
   model: { cell: lstm, hidden: 24, dropout: 0.1 }
-  train: { lr: 1.0e-2, batch: 16, steps: 300, eval_every: 25, eval_size: 32,
+  train: { lr: 1.0e-2, batch: 16, steps: 1200, eval_every: 25, eval_size: 32,
            checkpoint_every: 10, save: true, clip: { kind: norm, max: 1.0 } }
 seeds: [1, 2]
 "#;
@@ -272,7 +272,7 @@ fn runs_killed_at_random_moments_resume_to_the_bytes_of_an_uninterrupted_sweep()
             .map(|id| {
                 let dir = results.join("runs").join(id);
                 if dir.join("summary.json").exists() {
-                    return 1_000;
+                    return 1_000_000;
                 }
                 std::fs::read(dir.join("checkpoint.json"))
                     .ok()
