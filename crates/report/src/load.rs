@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use std::sync::OnceLock;
 
-use rnnlab_spec::{ReportHints, Sweep};
+use rnnlab_spec::{MetricRef, ReportHints, Sweep};
 use serde_yaml::Value;
 
 use rnnlab_results::{read_params, read_summary, Layout, RunFiles};
@@ -18,7 +18,8 @@ pub use rnnlab_results::{Status, Summary};
 
 /// The value of a metric reference in a run's summary: `final.<m>`, `best.<m>`,
 /// `steps_to_solve`, `wall_s`, `steps_per_s`, `params`, `steps`, `solved` (1 when the run met
-/// its stop criterion) or `diverged`. None when not measured or not finite.
+/// its stop criterion) or `diverged`; `grad.D` and `eval.SET` when [`Results::load`] read them
+/// (see [`derive`]). None when not measured or not finite.
 pub fn value(summary: &Summary, metric: &str) -> Option<f64> {
     let v = if let Some(m) = metric.strip_prefix("final.") {
         summary.final_value(m)
@@ -33,7 +34,8 @@ pub fn value(summary: &Summary, metric: &str) -> Option<f64> {
             "steps" => Some(summary.steps as f64),
             "solved" => Some(f64::from(u8::from(summary.solved()))),
             "diverged" => Some(f64::from(u8::from(summary.diverged()))),
-            _ => None,
+            // `grad.D`, `eval.SET`: read from the run's other files when the folder loaded.
+            _ => summary.derived.get(metric).copied(),
         }
     };
     v.filter(|x| x.is_finite())
@@ -157,6 +159,7 @@ impl Results {
             .collect();
         entries.sort();
 
+        let derived = derived_refs(&sweep);
         let mut pending = 0;
         let mut stale = 0;
         let mut tuning = 0;
@@ -177,7 +180,8 @@ impl Results {
                 stale += 1;
                 continue;
             }
-            let summary = read_summary(&files.summary())?;
+            let mut summary = read_summary(&files.summary())?;
+            derive(&mut summary, &derived, &files, &layout)?;
             let params = read_params(&files.params())?;
             let config = OnceLock::new();
             if let Some(c) = current.as_ref().and_then(|ids| ids.get(&id)) {
@@ -335,6 +339,51 @@ impl Results {
         let v = name.split('.').try_fold(doc, |node, key| node.get(key))?;
         Some(scalar(v))
     }
+}
+
+/// The references the sweep's claims and report use that are read from other files than
+/// summary.json, each once.
+fn derived_refs(sweep: &Sweep) -> Vec<MetricRef> {
+    let written = sweep.claims.iter().map(|c| c.metric.as_str());
+    let charts = sweep.report.charts.iter().flatten();
+    let charted = charts.filter_map(|c| c.metric().map(String::as_str));
+    let mut refs: Vec<MetricRef> = Vec::new();
+    for text in written.chain(sweep.report.metric.as_deref()).chain(charted) {
+        if let Ok(r @ (MetricRef::Gradient(_) | MetricRef::Eval(_))) = MetricRef::parse(text) {
+            if !refs.contains(&r) {
+                refs.push(r);
+            }
+        }
+    }
+    refs
+}
+
+/// Reads `refs` for one run into its summary's `derived` values: `grad.D` from its
+/// gradflow.csv, `eval.SET...` from `eval/SET/<run-id>.csv`. A run without the file or the
+/// row gets no value, and is counted as not measured like any other.
+fn derive(
+    summary: &mut Summary,
+    refs: &[MetricRef],
+    files: &RunFiles,
+    layout: &Layout,
+) -> Result<(), ReportError> {
+    for r in refs {
+        let value = match r {
+            MetricRef::Gradient(d) => {
+                rnnlab_results::files::read_gradient_at(&files.gradflow(), *d)?
+            }
+            MetricRef::Eval(e) => {
+                let table = layout.eval(&e.set).join(format!("{}.csv", files.id()));
+                let bucket = e.bucket.as_ref().map(|(b, k)| (b.as_str(), k.as_str()));
+                rnnlab_results::eval::read_accuracy(&table, bucket)?
+            }
+            _ => None,
+        };
+        if let Some(v) = value {
+            summary.derived.insert(r.to_string(), v);
+        }
+    }
+    Ok(())
 }
 
 /// A run as read: params (in order), id, folder, summary, config.

@@ -16,7 +16,7 @@ pub enum ResultsError {
         #[source]
         source: serde_json::Error,
     },
-    #[error("{path}: cannot write CSV")]
+    #[error("{path}: cannot read or write it as CSV")]
     Csv {
         path: PathBuf,
         #[source]

@@ -91,6 +91,81 @@ pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ResultsErro
     write_csv(path, &SUMMARY_HEADER, records)
 }
 
+/// The accuracy in one row of a run's table (`eval/<set>/<run-id>.csv`): the bucket `bucket`
+/// of `by`, or the overall row when `bucket` is None. None when the run has no table (not
+/// scored) or the table no such row.
+pub fn read_accuracy(
+    path: &Path,
+    bucket: Option<(&str, &str)>,
+) -> Result<Option<f64>, ResultsError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let (by, bucket) = bucket.unwrap_or((OVERALL.0, OVERALL.1));
+    let csv = |source| ResultsError::Csv {
+        path: path.to_owned(),
+        source,
+    };
+    let mut r = csv::Reader::from_path(path).map_err(csv)?;
+    let header = r.headers().map_err(csv)?.clone();
+    let find = |name: &str| header.iter().position(|h| h == name);
+    let (Some(b), Some(k), Some(a)) = (
+        find(breakdown::BY),
+        find(breakdown::BUCKET),
+        find(breakdown::ACCURACY),
+    ) else {
+        return Ok(None);
+    };
+    for rec in r.records() {
+        let rec = rec.map_err(csv)?;
+        if rec.get(b) == Some(by) && rec.get(k) == Some(bucket) {
+            return Ok(rec.get(a).and_then(|v| v.parse().ok()));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads a run's table back (`eval/<set>/<run-id>.csv`), rows in file order.
+pub fn read_run_table(path: &Path) -> Result<Vec<BreakdownRow>, ResultsError> {
+    let csv = |source| ResultsError::Csv {
+        path: path.to_owned(),
+        source,
+    };
+    let mut r = csv::Reader::from_path(path).map_err(csv)?;
+    let header = r.headers().map_err(csv)?.clone();
+    let find = |name: &str| header.iter().position(|h| h == name);
+    let columns = RUN_HEADER.map(find);
+    let [Some(by), Some(bucket), Some(n), Some(accuracy), last_noun] = columns else {
+        return Err(csv(csv::Error::from(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "not a run's eval table: its header lacks one of {}",
+                RUN_HEADER[..4].join(", ")
+            ),
+        ))));
+    };
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(csv)?;
+        let text = |i: usize| rec.get(i).unwrap_or_default().to_owned();
+        let number = |i: Option<usize>| {
+            i.and_then(|i| rec.get(i))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        rows.push(BreakdownRow {
+            by: text(by),
+            bucket: text(bucket),
+            n: number(Some(n)).unwrap_or(f64::NAN),
+            accuracy: number(Some(accuracy)).unwrap_or(f64::NAN),
+            last_noun: number(last_noun),
+        });
+    }
+    Ok(rows)
+}
+
+/// The `by` and `bucket` of a run table's first row, the whole file's accuracy.
+pub const OVERALL: (&str, &str) = ("overall", "all");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +196,17 @@ mod tests {
             max: 1.0 / 3.0,
             last_noun: Some(0.0),
         };
+        assert_eq!(read_accuracy(&table, None).unwrap(), Some(0.5));
+        assert_eq!(read_run_table(&table).unwrap()[0].accuracy, 0.5);
+        assert_eq!(read_run_table(&table).unwrap()[0].last_noun, None);
+        assert_eq!(
+            read_accuracy(&table, Some(("attractors", "1"))).unwrap(),
+            None
+        );
+        assert_eq!(
+            read_accuracy(&dir.path().join("none.csv"), None).unwrap(),
+            None
+        );
         let path = dir.path().join(SUMMARY);
         write_summary(&path, &[summary]).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();

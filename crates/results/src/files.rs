@@ -177,6 +177,42 @@ pub fn read_valid(path: &Path, column: &str) -> Result<Vec<(usize, f64)>, Result
     Ok(out)
 }
 
+/// The gradient norm `distance` steps before the loss at the last probe of a `gradflow.csv`,
+/// on the bottom layer's forward direction (layer 0, direction 0): what `grad.D` claims read.
+/// None when the file is missing or has no such row.
+pub fn read_gradient_at(path: &Path, distance: usize) -> Result<Option<f64>, ResultsError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let csv = |source| ResultsError::Csv {
+        path: path.to_owned(),
+        source,
+    };
+    let mut r = csv::Reader::from_path(path).map_err(csv)?;
+    let header = r.headers().map_err(csv)?.clone();
+    let find = |name: &str| header.iter().position(|h| h == name);
+    let columns = gradflow::HEADER.map(find);
+    let [Some(step), Some(layer), Some(direction), _, Some(at), Some(norm)] = columns else {
+        return Ok(None);
+    };
+    let mut last: Option<(usize, f64)> = None;
+    for rec in r.records() {
+        let rec = rec.map_err(csv)?;
+        let number = |i: usize| rec.get(i).and_then(|v| v.parse::<usize>().ok());
+        if number(layer) != Some(0) || number(direction) != Some(0) || number(at) != Some(distance)
+        {
+            continue;
+        }
+        let (Some(s), Some(v)) = (number(step), rec.get(norm).and_then(|v| v.parse().ok())) else {
+            continue;
+        };
+        if last.is_none_or(|(l, _)| s >= l) {
+            last = Some((s, v));
+        }
+    }
+    Ok(last.map(|(_, v)| v))
+}
+
 /// Writes `breakdown.csv`; the `last_noun` column only when some row has it.
 pub fn write_breakdown(path: &Path, rows: &[BreakdownRow]) -> Result<(), ResultsError> {
     let with_last = rows.iter().any(|r| r.last_noun.is_some());
@@ -305,6 +341,35 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "step,layer,direction,t,distance,norm\n0,0,1,2,2,1.25e-1\n"
+        );
+    }
+
+    #[test]
+    fn the_gradient_at_a_distance_is_the_last_probes_bottom_forward_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gradflow.csv");
+        let row = |step, layer, direction, distance, norm| GradflowRow {
+            step,
+            layer,
+            direction,
+            t: 9 - distance,
+            distance,
+            norm,
+        };
+        let rows = [
+            row(0, 0, 0, 5, 1.0),
+            row(100, 0, 0, 4, 2.0),
+            row(100, 0, 0, 5, 3.0),
+            row(100, 0, 1, 5, 4.0),
+            row(100, 1, 0, 5, 5.0),
+        ];
+        write_gradflow(&path, &rows).unwrap();
+        assert_eq!(read_gradient_at(&path, 5).unwrap(), Some(3.0));
+        assert_eq!(read_gradient_at(&path, 4).unwrap(), Some(2.0));
+        assert_eq!(read_gradient_at(&path, 7).unwrap(), None);
+        assert_eq!(
+            read_gradient_at(&dir.path().join("no.csv"), 5).unwrap(),
+            None
         );
     }
 }

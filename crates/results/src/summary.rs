@@ -169,6 +169,12 @@ pub struct Summary {
     /// otherwise.
     #[serde(default)]
     pub pruned_at: Option<usize>,
+    /// Values of metric references read from the run's other files (`grad.50` from
+    /// gradflow.csv, `eval.SET` from its eval tables), keyed by the reference as written:
+    /// filled by the report when it loads a results folder for the references the sweep
+    /// uses, never written to summary.json.
+    #[serde(skip)]
+    pub derived: BTreeMap<String, f64>,
 }
 
 /// The build that made a run: what must match for two runs' numbers to come from the same
@@ -231,6 +237,7 @@ impl Summary {
             threads: None,
             resumed_from: Vec::new(),
             pruned_at: None,
+            derived: BTreeMap::new(),
         }
     }
 

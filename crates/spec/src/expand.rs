@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::claim::task_kinds;
 use crate::expectations::{check_claims, check_report};
 use crate::limits::too_many_runs;
 use crate::locate::{Target, YamlPath};
@@ -133,7 +132,8 @@ pub(crate) fn expand(sweep: &Sweep, diag: &mut Diag<'_>) -> Vec<Run> {
     }
     let axis_levels = sweep.axes();
     check_claims(sweep, &axis_levels, &runs, complete, diag);
-    check_report(sweep, &axis_levels, &task_kinds(&runs), diag);
+    crate::evalset::check_eval_sets(sweep, &axis_levels, &runs, diag);
+    check_report(sweep, &axis_levels, &runs, diag);
     runs
 }
 

@@ -41,6 +41,14 @@ pub(crate) fn check_claims(
             };
             diag.error(&at, Target::Value, message);
         }
+        if let Ok(metric) = MetricRef::parse(&claim.metric) {
+            let filter = claim.filter_levels();
+            if let Some(message) =
+                crate::evalset::check_source(&metric, sweep, &filter, Some(&claim.by), runs)
+            {
+                diag.error(&at.key("metric"), Target::Value, message);
+            }
+        }
         if complete {
             if let Some(message) = power_warning(claim, runs, sweep.claims.len()) {
                 diag.warn(&at.key("expect"), Target::Value, message);
@@ -56,13 +64,19 @@ pub(crate) fn check_claims(
 pub(crate) fn check_report(
     sweep: &Sweep,
     axes: &[(String, Vec<String>)],
-    kinds: &[&str],
+    runs: &[Run],
     diag: &mut Diag<'_>,
 ) {
+    let kinds = &crate::claim::task_kinds(runs)[..];
     let report = YamlPath::top("report");
     if let Some(metric) = sweep.report.metric.as_deref() {
-        if let Err(e) = MetricRef::parse(metric).and_then(|m| m.check_tasks(kinds)) {
-            diag.error(&report.key("metric"), Target::Value, e);
+        match MetricRef::parse(metric).and_then(|m| m.check_tasks(kinds).map(|()| m)) {
+            Err(e) => diag.error(&report.key("metric"), Target::Value, e),
+            Ok(m) => {
+                if let Some(e) = crate::evalset::check_source(&m, sweep, &[], None, runs) {
+                    diag.error(&report.key("metric"), Target::Value, e);
+                }
+            }
         }
     }
     for (i, chart) in sweep.report.charts.iter().flatten().enumerate() {

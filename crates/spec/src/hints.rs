@@ -171,7 +171,8 @@ impl ChartHint {
         }
     }
 
-    fn metric(&self) -> Option<&String> {
+    /// The metric the chart names, if it names one.
+    pub fn metric(&self) -> Option<&String> {
         match self {
             ChartHint::Curves { metric }
             | ChartHint::Versus { metric, .. }

@@ -253,8 +253,8 @@ impl fmt::Display for Scalar {
 }
 
 mod reference;
-pub use reference::MetricRef;
 use reference::SCOPES;
+pub use reference::{is_eval_set_name, EvalRef, MetricRef};
 
 /// The direction of a per-evaluation metric, whichever task reports it (a name means the same
 /// direction in every task; a test checks).

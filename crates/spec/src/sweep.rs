@@ -3,6 +3,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
+use crate::evalset::EvalSets;
 use crate::search::{Search, SearchPlan};
 use crate::validate::{parse_sweep, Diag};
 use crate::{Claim, Limits, Rejected, ReportHints, Run, SpecError, SpecWarning};
@@ -42,6 +43,10 @@ pub struct Sweep {
     /// "search"). Default: none (each grid point runs once per seed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<Search>,
+    /// Named sets of external test files that `rnnlab run` scores the saved runs on when they
+    /// finish, for claims on `eval.SET` (docs/eval.md). Default: none.
+    #[serde(default, skip_serializing_if = "EvalSets::is_empty")]
+    pub eval: EvalSets,
 }
 
 fn default_seeds() -> Vec<u64> {

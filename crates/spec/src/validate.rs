@@ -83,6 +83,7 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
         claims: Vec::new(),
         report: ReportHints::default(),
         search: None,
+        eval: Default::default(),
     };
     macro_rules! field {
         ($key:literal, $slot:expr, $hint:literal) => {
@@ -137,6 +138,11 @@ pub(crate) fn parse_sweep(text: &str, diag: &mut Diag<'_>) -> Option<Sweep> {
             sweep.report = hints;
         }
     }
+    field!(
+        "eval",
+        sweep.eval,
+        "`eval` maps set names to lists of files, e.g. `eval: { handcrafted: [ { data: experiments/data/agreement-handcrafted.tsv } ] }`"
+    );
     if let Some(search) = get("search") {
         sweep.search = crate::search::parse_search(search, diag);
     }

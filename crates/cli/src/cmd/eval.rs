@@ -1,15 +1,18 @@
 //! `rnnlab eval RUN_DIR --data FILE.tsv`: score a saved agreement, treebank_agreement or
 //! text run on an external test file and print the accuracy overall and per bucket, as the
 //! run's own breakdown.csv does, with what was left out and what was read as `<unk>`. Given a
-//! results folder instead of a run, every saved run in it (see `sweep`).
+//! results folder instead of a run, every saved run in it, or the sweep's `eval:` sets (see
+//! `sweep`).
 mod sweep;
+pub use sweep::{score, Rescore, Scoring};
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rnnlab_models::DeviceChoice;
-use rnnlab_results::{eval::write_run_table, Layout};
+use rnnlab_results::eval::{write_run_table, OVERALL};
+use rnnlab_results::Layout;
 use rnnlab_spec::TaskConfig;
 use rnnlab_tasks::{FileKind, Unk, UnknownWord};
 use rnnlab_train::{
@@ -21,12 +24,13 @@ pub struct Args {
     /// A run folder, results/<sweep>/runs/<id>, trained with `train: { save: true }`; or a
     /// results folder, results/<sweep>: every saved run in it is scored, each run's table
     /// written to results/<sweep>/eval/<data>/<run-id>.csv and the seeds of each group
-    /// summarised in summary.csv beside them.
+    /// summarised in summary.csv beside them. A results folder without --data: the sweep's
+    /// `eval:` sets, each into eval/<set>/.
     run_dir: PathBuf,
     /// The test file: `prefix<TAB>sg|pl` lines (number form) or `prefix<TAB>good<TAB>bad`
     /// (language-model form), optionally followed by attractors, distance, construction.
     #[arg(long)]
-    data: PathBuf,
+    data: Option<PathBuf>,
     /// Also write the table here: JSON when the name ends in .json, else CSV. For a results
     /// folder, the folder to write the tables in instead of eval/<data>/.
     #[arg(long)]
@@ -54,24 +58,80 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Unk::Error
     };
     let layout = Layout::new(&args.run_dir);
+    let how = Scoring {
+        unk,
+        batch: args.batch,
+        device,
+        rescore: Rescore::All,
+    };
     if layout.exists() {
-        return sweep::run(&args, &layout, device, unk);
+        return folder(&args, &layout, &how);
     }
+    let Some(data) = &args.data else {
+        anyhow::bail!(
+            "{}: give the test file with --data FILE (a run folder has no `eval:` sets; a \
+             results folder's sweep may)",
+            args.run_dir.display()
+        );
+    };
     let run = load_run(&args.run_dir, device)?;
-    let scored = evaluate_file(&run, &args.data, unk, args.batch)
-        .with_context(|| format!("scoring run {} on {}", run.config.id(), args.data.display()))?;
+    let scored = evaluate_file(&run, data, unk, args.batch)
+        .with_context(|| format!("scoring run {} on {}", run.config.id(), data.display()))?;
     for note in left_out(&run, &scored) {
         eprintln!("{note}");
     }
-    print!("{}", table(&run, &args.data, &scored));
+    print!("{}", table(&run, data, &scored));
     match &args.out {
         // Through a temporary file and a rename: an interrupted write leaves no half a table.
         Some(out) if out.extension().is_some_and(|e| e == "json") => {
-            write_atomic(out, json(&run, &args.data, &scored).as_bytes())?;
+            write_atomic(out, json(&run, data, &scored).as_bytes())?;
         }
         Some(out) => write_run_table(out, &rows(&scored))?,
         None => {}
     }
+    Ok(0)
+}
+
+/// A results folder: every saved run on `--data`, or else the sweep's `eval:` sets.
+fn folder(args: &Args, layout: &Layout, how: &Scoring) -> anyhow::Result<u8> {
+    let Some(data) = &args.data else {
+        let sweep_path = layout.sweep();
+        let text = std::fs::read_to_string(&sweep_path)
+            .with_context(|| format!("reading {}", sweep_path.display()))?;
+        let sweep = rnnlab_spec::Sweep::parse(&text, &sweep_path)?;
+        if sweep.eval.is_empty() {
+            anyhow::bail!(
+                "{}: the sweep declares no `eval:` sets; give a test file with --data FILE",
+                sweep_path.display()
+            );
+        }
+        if args.out.is_some() {
+            anyhow::bail!("--out goes with --data; the sweep's sets are written to eval/<set>/");
+        }
+        for (name, files) in &sweep.eval {
+            print!("{}", score(layout, name, files, &layout.eval(name), how)?);
+        }
+        return Ok(0);
+    };
+    let name = data
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .with_context(|| format!("{}: not a file name", data.display()))?;
+    let out = args.out.clone().unwrap_or_else(|| layout.eval(&name));
+    if out.extension().is_some_and(|e| e == "csv" || e == "json") {
+        anyhow::bail!(
+            "--out {}: for a results folder --out names the folder to write the runs' tables \
+             and {} in (default {})",
+            out.display(),
+            rnnlab_results::eval::SUMMARY,
+            layout.eval(&name).display()
+        );
+    }
+    let every_run = [rnnlab_spec::EvalFile {
+        data: data.clone(),
+        filter: Default::default(),
+    }];
+    print!("{}", score(layout, &name, &every_run, &out, how)?);
     Ok(0)
 }
 
@@ -103,8 +163,8 @@ fn left_out(run: &LoadedRun, scored: &FileEvaluation) -> Vec<String> {
 /// The overall row, then the breakdown rows, in breakdown.csv's order.
 fn rows(scored: &FileEvaluation) -> Vec<BreakdownRow> {
     let overall = BreakdownRow {
-        by: "overall".into(),
-        bucket: "all".into(),
+        by: OVERALL.0.into(),
+        bucket: OVERALL.1.into(),
         n: scored.n as f64,
         accuracy: scored.accuracy(),
         last_noun: scored.last_noun,

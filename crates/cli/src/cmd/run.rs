@@ -167,6 +167,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if let Some(message) = &waiting {
         eprintln!("{message}");
     }
+    if !stop.load(Ordering::SeqCst) {
+        score_eval_sets(&sweep, store.root(), device)?;
+    }
     match rnnlab_report::summary_table(store.root()) {
         Ok(table) => print!("\n{table}"),
         Err(e) => eprintln!("warning: no summary table: {e}"),
@@ -185,6 +188,29 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         return Ok(130);
     }
     Ok(u8::from(failed > 0))
+}
+
+/// Scores the finished runs on the sweep's `eval:` sets (docs/eval.md), those not scored yet
+/// or trained again since, so that its claims on `eval.SET` see every run.
+fn score_eval_sets(
+    sweep: &rnnlab_spec::Sweep,
+    root: &std::path::Path,
+    device: tch::Device,
+) -> anyhow::Result<()> {
+    let layout = rnnlab_results::Layout::new(root);
+    let how = super::eval::Scoring {
+        unk: rnnlab_tasks::Unk::Error,
+        batch: None,
+        device,
+        rescore: super::eval::Rescore::Missing,
+    };
+    for (name, files) in &sweep.eval {
+        let out = layout.eval(name);
+        let table = super::eval::score(&layout, name, files, &out, &how)
+            .with_context(|| format!("scoring {} on its eval set `{name}`", sweep.name))?;
+        print!("\n{table}");
+    }
+    Ok(())
 }
 
 /// Each run once, at its latest record (a search trains a trial in several stages), in the

@@ -43,7 +43,7 @@ pub(crate) fn power_warning(claim: &Claim, runs: &[Run], claims: usize) -> Optio
 pub(crate) fn stop_warning(claim: &Claim, runs: &[Run]) -> Option<String> {
     let name = match MetricRef::parse(&claim.metric).ok()? {
         MetricRef::Final(n) | MetricRef::Best(n) => n,
-        MetricRef::Scalar(_) => return None,
+        MetricRef::Scalar(_) | MetricRef::Gradient(_) | MetricRef::Eval(_) => return None,
     };
     let filter = claim.filter_levels();
     let compared = runs

@@ -13,10 +13,37 @@ pub enum MetricRef {
     Best(String),
     /// A summary scalar: `steps_to_solve`, `wall_s`, ...
     Scalar(Scalar),
+    /// `grad.D`: the gradient norm ‖∂L/∂h_t‖ D steps before the loss at the run's last
+    /// gradient probe (gradflow.csv, which runs write with `train.probe_every`), on the bottom
+    /// layer's forward direction: how much of the loss's gradient reaches D steps back
+    /// (Bengio, Simard & Frasconi 1994; Pascanu et al. 2013).
+    Gradient(usize),
+    /// `eval.SET` or `eval.SET.BY.BUCKET`: a run's accuracy on the sweep's eval set SET
+    /// (`eval:`, scored into `eval/SET/<run-id>.csv`), overall or in one bucket of its
+    /// breakdown (`eval.handcrafted.attractors.1`).
+    Eval(EvalRef),
+}
+
+/// What an `eval.` reference reads: the set, and the bucket (`by`, `bucket`) or the overall
+/// row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EvalRef {
+    pub set: String,
+    pub bucket: Option<(String, String)>,
 }
 
 /// The scopes of per-evaluation references.
 pub(super) const SCOPES: [&str; 2] = ["final", "best"];
+/// Every scope a reference can have, for suggestions.
+const ALL_SCOPES: [&str; 4] = ["final", "best", "grad", "eval"];
+
+/// Whether `text` can name an eval set: the name of its folder under `eval/`.
+pub fn is_eval_set_name(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
 
 impl MetricRef {
     /// Parses a reference's form: `final.NAME` or `best.NAME` with NAME in lowercase letters,
@@ -27,6 +54,13 @@ impl MetricRef {
             return Ok(MetricRef::Scalar(s));
         }
         match text.split_once('.') {
+            Some(("grad", distance)) => match distance.parse::<usize>() {
+                Ok(d) => Ok(MetricRef::Gradient(d)),
+                Err(_) => Err(format!(
+                    "`grad.{distance}`: write `grad.D` with D the distance from the loss in steps, e.g. `grad.50`"
+                )),
+            },
+            Some(("eval", rest)) => parse_eval(rest).map(MetricRef::Eval),
             Some((scope, name)) if SCOPES.contains(&scope) => {
                 let ok = !name.is_empty()
                     && name
@@ -44,8 +78,8 @@ impl MetricRef {
                 })
             }
             Some((scope, name)) => Err(format!(
-                "unknown metric scope `{scope}`{}; write `final.{name}` (value at the last evaluation) or `best.{name}` (best evaluation)",
-                did_you_mean(scope, SCOPES)
+                "unknown metric scope `{scope}`{}; write `final.{name}` (value at the last evaluation), `best.{name}` (best evaluation), `grad.D` (gradient norm D steps back) or `eval.SET` (accuracy on an eval set)",
+                did_you_mean(scope, ALL_SCOPES)
             )),
             None => Err(format!(
                 "unknown metric `{text}`{}; write `final.{text}` or `best.{text}`, or one of {}",
@@ -59,7 +93,7 @@ impl MetricRef {
     pub fn metric_name(&self) -> Option<&str> {
         match self {
             MetricRef::Final(m) | MetricRef::Best(m) => Some(m),
-            MetricRef::Scalar(_) => None,
+            MetricRef::Scalar(_) | MetricRef::Gradient(_) | MetricRef::Eval(_) => None,
         }
     }
 
@@ -68,6 +102,8 @@ impl MetricRef {
         match self {
             MetricRef::Final(m) | MetricRef::Best(m) => evaluation_direction(m),
             MetricRef::Scalar(s) => Some(s.direction()),
+            // More of the gradient reaching back; more sentences right.
+            MetricRef::Gradient(_) | MetricRef::Eval(_) => Some(Direction::HigherIsBetter),
         }
     }
 
@@ -77,12 +113,14 @@ impl MetricRef {
     }
 
     /// Checks that every task kind in `kinds` reports the referenced metric (scalars exist for
-    /// every run). `Err` names the kinds that do not, with the closest reference they do.
+    /// every run; gradient and eval references depend on the runs' settings, not their task:
+    /// validation checks those where it sees the sweep). `Err` names the kinds that do not,
+    /// with the closest reference they do.
     pub fn check_tasks(&self, kinds: &[&str]) -> Result<(), String> {
         match self {
             MetricRef::Final(m) => check_in(m, kinds, "final."),
             MetricRef::Best(m) => check_in(m, kinds, "best."),
-            MetricRef::Scalar(_) => Ok(()),
+            MetricRef::Scalar(_) | MetricRef::Gradient(_) | MetricRef::Eval(_) => Ok(()),
         }
     }
 }
@@ -93,6 +131,12 @@ impl fmt::Display for MetricRef {
             MetricRef::Final(m) => write!(f, "final.{m}"),
             MetricRef::Best(m) => write!(f, "best.{m}"),
             MetricRef::Scalar(s) => write!(f, "{s}"),
+            MetricRef::Gradient(d) => write!(f, "grad.{d}"),
+            MetricRef::Eval(EvalRef { set, bucket: None }) => write!(f, "eval.{set}"),
+            MetricRef::Eval(EvalRef {
+                set,
+                bucket: Some((by, bucket)),
+            }) => write!(f, "eval.{set}.{by}.{bucket}"),
         }
     }
 }
@@ -102,5 +146,30 @@ impl FromStr for MetricRef {
 
     fn from_str(s: &str) -> Result<Self, String> {
         MetricRef::parse(s)
+    }
+}
+
+/// `SET` or `SET.BY.BUCKET`, after `eval.`.
+fn parse_eval(rest: &str) -> Result<EvalRef, String> {
+    let example = "write `eval.SET` (overall accuracy on eval set SET) or `eval.SET.BY.BUCKET` \
+                   (one bucket of its breakdown), e.g. `eval.handcrafted.attractors.1`";
+    let parts: Vec<&str> = rest.split('.').collect();
+    let bucket_ok = |b: &str| {
+        !b.is_empty()
+            && b.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    match parts[..] {
+        [set] if is_eval_set_name(set) => Ok(EvalRef {
+            set: set.to_owned(),
+            bucket: None,
+        }),
+        [set, by, bucket] if is_eval_set_name(set) && is_eval_set_name(by) && bucket_ok(bucket) => {
+            Ok(EvalRef {
+                set: set.to_owned(),
+                bucket: Some((by.to_owned(), bucket.to_owned())),
+            })
+        }
+        _ => Err(format!("`eval.{rest}`: {example}")),
     }
 }

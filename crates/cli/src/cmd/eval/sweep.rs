@@ -1,20 +1,41 @@
-//! `rnnlab eval results/<sweep> --data FILE`: every saved run of a results folder scored on
-//! one file. Each run's table goes to `eval/<data>/<run-id>.csv`; `summary.csv` beside them
-//! gives each bucket's accuracy over the seeds of each group of runs (mean, min, max, with the
-//! runs scored out of the group's runs), so a finding over seeds cites one file that this
-//! command regenerates. A run without saved weights or not finished is counted, named and not
-//! scored; an error in any run stops the command (no summary of fewer runs than asked).
+//! Scoring a results folder's saved runs: `rnnlab eval results/<sweep> --data FILE` (every
+//! saved run on one file, into `eval/<file-stem>/`), `rnnlab eval results/<sweep>` (the sweep's
+//! declared `eval:` sets), and `rnnlab run` once a sweep with `eval:` sets finishes. Each run's
+//! table goes to `eval/<set>/<run-id>.csv`; `summary.csv` beside them gives each bucket's
+//! accuracy over the seeds of each group of runs (mean, min, max, with the runs scored out of
+//! the group's runs), so a finding over seeds cites one file that this command regenerates. A
+//! run without saved weights or not finished is counted, named and not scored; an error in any
+//! run stops the command (no summary of fewer runs than asked).
 use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context;
-use rnnlab_results::eval::{write_run_table, write_summary, SummaryRow, SUMMARY};
+use rnnlab_results::eval::{read_run_table, write_run_table, write_summary, SummaryRow, SUMMARY};
 use rnnlab_results::files::BreakdownRow;
 use rnnlab_results::{read_params, read_summary, Layout, Status};
+use rnnlab_spec::EvalFile;
 use rnnlab_tasks::Unk;
 use rnnlab_train::{evaluate_file, load_run};
 
-use super::{left_out, rows, Args};
+use super::{left_out, rows};
+
+/// Which runs to score again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rescore {
+    /// Every saved run (`rnnlab eval`).
+    All,
+    /// Runs without a table, or whose weights are newer than it (after `rnnlab run`); a run
+    /// whose weights are gone (not committed) keeps the table it has.
+    Missing,
+}
+
+/// How to score: where unknown words go, the batch, the device.
+pub struct Scoring {
+    pub unk: Unk,
+    pub batch: Option<usize>,
+    pub device: tch::Device,
+    pub rescore: Rescore,
+}
 
 /// The runs of one group: the same parameters but the seed.
 struct Group {
@@ -24,28 +45,26 @@ struct Group {
     scored: Vec<Vec<BreakdownRow>>,
     /// Runs counted but not scored, with why.
     not_scored: Vec<String>,
-    /// The first scored run's sentences scored and in the file, and its notes.
+    /// The first run scored here: its sentences scored and in the file, and its notes.
     first: Option<(usize, usize, Vec<String>)>,
 }
 
-pub fn run(args: &Args, layout: &Layout, device: tch::Device, unk: Unk) -> anyhow::Result<u8> {
-    let data = args
-        .data
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .with_context(|| format!("{}: not a file name", args.data.display()))?;
-    let out = args.out.clone().unwrap_or_else(|| layout.eval(&data));
-    if out.extension().is_some_and(|e| e == "csv" || e == "json") {
-        anyhow::bail!(
-            "--out {}: for a results folder --out names the folder to write the runs' tables \
-             and {SUMMARY} in (default {})",
-            out.display(),
-            layout.eval(&data).display()
-        );
-    }
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+/// Scores the runs of `layout` that `files` pick (each run on the first file whose `where` it
+/// matches) into the folder `out`, writes `summary.csv` there and returns what to print.
+pub fn score(
+    layout: &Layout,
+    name: &str,
+    files: &[EvalFile],
+    out: &Path,
+    how: &Scoring,
+) -> anyhow::Result<String> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut groups: Vec<Group> = Vec::new();
-    for (key, id) in runs(layout)? {
+    let (mut scored_now, mut kept) = (0, 0);
+    for (key, id, params) in runs(layout)? {
+        let Some(file) = rnnlab_spec::evalset::file_for(files, &params) else {
+            continue;
+        };
         if groups.last().is_none_or(|g| g.key != key) {
             groups.push(Group {
                 key,
@@ -57,10 +76,25 @@ pub fn run(args: &Args, layout: &Layout, device: tch::Device, unk: Unk) -> anyho
         }
         let group = groups.last_mut().expect("pushed above");
         group.total += 1;
-        let files = layout.run(&id);
-        let status = read_summary(&files.summary()).map(|s| s.status);
+        let run_files = layout.run(&id);
+        let table_path = out.join(format!("{id}.csv"));
+        let status = read_summary(&run_files.summary()).map(|s| s.status);
         let finished = matches!(status, Ok(Status::Completed | Status::Solved));
-        if !finished || !files.model().is_file() {
+        let weights = run_files.model();
+        if how.rescore == Rescore::Missing && finished && table_path.is_file() {
+            let fresh = match (modified(&table_path), modified(&weights)) {
+                (Some(table), Some(model)) => table >= model,
+                // No weights (not committed): the table is all there is.
+                (_, None) => true,
+                (None, Some(_)) => false,
+            };
+            if fresh {
+                kept += 1;
+                group.scored.push(read_run_table(&table_path)?);
+                continue;
+            }
+        }
+        if !finished || !weights.is_file() {
             let why = match status {
                 Ok(s) if finished => format!("{s}, no saved weights"),
                 Ok(s) => s.to_string(),
@@ -69,28 +103,39 @@ pub fn run(args: &Args, layout: &Layout, device: tch::Device, unk: Unk) -> anyho
             group.not_scored.push(format!("{id} ({why})"));
             continue;
         }
-        let run = load_run(files.dir(), device)?;
-        let scored = evaluate_file(&run, &args.data, unk, args.batch)
-            .with_context(|| format!("scoring run {id} on {}", args.data.display()))?;
+        let run = load_run(run_files.dir(), how.device)?;
+        let scored = evaluate_file(&run, &file.data, how.unk, how.batch)
+            .with_context(|| format!("scoring run {id} on {}", file.data.display()))?;
         let table = rows(&scored);
-        write_run_table(&out.join(format!("{id}.csv")), &table)?;
+        write_run_table(&table_path, &table)?;
+        scored_now += 1;
         if group.first.is_none() {
             group.first = Some((scored.n, scored.total, left_out(&run, &scored)));
         }
         group.scored.push(table);
     }
     if groups.is_empty() {
-        anyhow::bail!("{}: no runs to score", layout.runs().display());
+        anyhow::bail!(
+            "{}: no runs for eval set `{name}` to score",
+            layout.runs().display()
+        );
     }
     let summary: Vec<SummaryRow> = groups.iter().flat_map(summarise).collect();
     write_summary(&out.join(SUMMARY), &summary)?;
-    print!("{}", table(args, &groups, &summary, &out));
-    Ok(0)
+    let counts = (scored_now, kept);
+    Ok(table(layout, name, files, counts, &groups, &summary, out))
 }
 
-/// Every run's (group key, id), ordered by group, then by seed: the key is the run's
-/// parameters without its seed, in the sweep's order.
-fn runs(layout: &Layout) -> anyhow::Result<Vec<(String, String)>> {
+/// A run's parameters, as params.json holds them.
+type Params = Vec<(String, String)>;
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Every run's (group key, id, parameters), ordered by group, then by seed: the key is the
+/// run's parameters without its seed, in the sweep's order.
+fn runs(layout: &Layout) -> anyhow::Result<Vec<(String, String, Params)>> {
     let dir = layout.runs();
     let entries = std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?;
     let mut runs = Vec::new();
@@ -115,10 +160,13 @@ fn runs(layout: &Layout) -> anyhow::Result<Vec<(String, String)>> {
         } else {
             rest.join(" ")
         };
-        runs.push((key, seed, id));
+        runs.push((key, seed, id, params));
     }
     runs.sort();
-    Ok(runs.into_iter().map(|(key, _, id)| (key, id)).collect())
+    Ok(runs
+        .into_iter()
+        .map(|(key, _, id, params)| (key, id, params))
+        .collect())
 }
 
 /// A group's buckets, in its first scored run's order, over its scored runs.
@@ -151,14 +199,27 @@ fn summarise(group: &Group) -> Vec<SummaryRow> {
         .collect()
 }
 
-fn table(args: &Args, groups: &[Group], summary: &[SummaryRow], out: &Path) -> String {
+fn table(
+    layout: &Layout,
+    name: &str,
+    files: &[EvalFile],
+    (scored_now, kept): (usize, usize),
+    groups: &[Group],
+    summary: &[SummaryRow],
+    out: &Path,
+) -> String {
     let mut text = String::new();
-    let _ = writeln!(
+    let data: Vec<String> = files.iter().map(|f| f.data.display().to_string()).collect();
+    let _ = write!(
         text,
-        "{} on {}",
-        args.run_dir.display(),
-        args.data.display()
+        "{}: eval set `{name}` on {}: {scored_now} run(s) scored",
+        layout.root().display(),
+        data.join(", ")
     );
+    if kept > 0 {
+        let _ = write!(text, ", {kept} kept from an earlier scoring");
+    }
+    text.push('\n');
     for group in groups {
         let _ = write!(
             text,
