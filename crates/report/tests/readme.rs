@@ -1,5 +1,6 @@
 //! The numbers README.md quotes come from committed files: the CI findings table from
-//! results/ci's report tables, the agreement eval scores from results/agreement-eval/eval/.
+//! results/ci's report tables, the cells table from the cells-* reports, the agreement eval
+//! scores from results/agreement-eval/eval/.
 //! When a re-run changes a file and not the README (or the other way round), this fails.
 use std::path::Path;
 
@@ -57,4 +58,67 @@ fn the_agreement_eval_scores_are_the_committed_ones() {
     let lm = format!("{} and {}", overall("lstm-lm"), overall("gru-lm"));
     assert!(readme.contains(&number), "README should quote {number}");
     assert!(readme.contains(&lm), "README should quote {lm}");
+}
+
+/// README's "cells against length" table: every mean is the committed report's
+/// final-<metric>.csv mean of that variant and length, to the digits shown.
+#[test]
+fn the_cells_table_is_the_committed_reports() {
+    let readme = repo("README.md");
+    let start = readme
+        .find("| task (metric, chance) | length |")
+        .expect("README's cells table");
+    let lines: Vec<&str> = readme[start..]
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let fields = |l: &str| -> Vec<String> {
+        let inner = l.trim().trim_start_matches('|').trim_end_matches('|');
+        inner.split('|').map(|f| f.trim().to_string()).collect()
+    };
+    let header = fields(lines[0]);
+    let variant = |name: &str| match name {
+        "tanh RNN" => "rnn_tanh",
+        "IRNN" => "irnn",
+        "LSTM" => "lstm",
+        "GRU" => "gru",
+        other => panic!("no variant for column `{other}`"),
+    };
+    let mut table = None;
+    let mut checked = 0;
+    for line in &lines[2..] {
+        let row = fields(line);
+        if !row[0].is_empty() {
+            table = Some(match row[0].split(' ').next().unwrap() {
+                "copy" => "results/cells-copy/report/tables/final-recall_accuracy.csv",
+                "adding" => "results/cells-adding/report/tables/final-mse.csv",
+                "temporal" => "results/cells-temporal-order/report/tables/final-accuracy.csv",
+                other => panic!("no sweep for task `{other}`"),
+            });
+        }
+        let rows = csv(table.expect("a task row first"));
+        let (v, len, mean) = (
+            column(&rows, "variant"),
+            column(&rows, "task.length"),
+            column(&rows, "mean"),
+        );
+        let length = row[1].rsplit(' ').next().unwrap();
+        for (cell, quoted) in header[2..].iter().zip(&row[2..]) {
+            let quoted = quoted.split(' ').next().unwrap();
+            let digits = quoted.split_once('.').map_or(0, |(_, d)| d.len());
+            let committed = rows
+                .iter()
+                .find(|r| r[v] == variant(cell) && r[len] == length)
+                .unwrap_or_else(|| panic!("{cell} at {length} in {}", table.unwrap()));
+            let value: f64 = committed[mean].parse().unwrap();
+            assert_eq!(
+                format!("{value:.digits$}"),
+                quoted,
+                "README's {cell} at length {length} against {}",
+                table.unwrap()
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 8 * 4, "every cell of the table");
 }
