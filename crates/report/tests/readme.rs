@@ -1,6 +1,6 @@
 //! The numbers README.md quotes come from committed files: the CI findings table from
 //! results/ci's report tables, the cells table from the cells-* reports, the agreement eval
-//! scores from results/agreement-eval/eval/.
+//! scores from results/agreement-eval/eval/handcrafted/summary.csv.
 //! When a re-run changes a file and not the README (or the other way round), this fails.
 use std::path::Path;
 
@@ -45,17 +45,24 @@ fn the_ci_findings_table_is_the_committed_claims_table() {
 #[test]
 fn the_agreement_eval_scores_are_the_committed_ones() {
     let readme = repo("README.md");
-    let overall = |model: &str| {
-        let rows = csv(&format!("results/agreement-eval/eval/{model}.csv"));
-        let acc = column(&rows, "accuracy");
+    let rows = csv("results/agreement-eval/eval/handcrafted/summary.csv");
+    let (group, by, mean) = (
+        column(&rows, "group"),
+        column(&rows, "by"),
+        column(&rows, "mean"),
+    );
+    let overall = |key: &str| {
         let row = rows
             .iter()
-            .find(|r| r[0] == "overall")
-            .expect("overall row");
-        format!("{:.3}", row[acc].parse::<f64>().unwrap())
+            .find(|r| r[group] == key && r[by] == "overall")
+            .unwrap_or_else(|| panic!("no overall row of {key}"));
+        format!("{:.3}", row[mean].parse::<f64>().unwrap())
     };
-    let number = format!("{} and {}", overall("lstm-number"), overall("gru-number"));
-    let lm = format!("{} and {}", overall("lstm-lm"), overall("gru-lm"));
+    let pair = |variant: &str| {
+        let of = |cell: &str| overall(&format!("variant={variant} model.cell={cell}"));
+        format!("{} and {}", of("lstm"), of("gru"))
+    };
+    let (number, lm) = (pair("number"), pair("language_model"));
     assert!(readme.contains(&number), "README should quote {number}");
     assert!(readme.contains(&lm), "README should quote {lm}");
 }
@@ -121,4 +128,48 @@ fn the_cells_table_is_the_committed_reports() {
         }
     }
     assert_eq!(checked, 8 * 4, "every cell of the table");
+}
+
+/// docs/eval.md's table of the hand-written sentences: every mean and last-noun score is the
+/// committed eval summary's, to three digits.
+#[test]
+fn the_eval_docs_table_is_the_committed_summary() {
+    let docs = repo("docs/eval.md");
+    let start = docs
+        .find("| by | bucket | n | LSTM number |")
+        .expect("docs/eval.md's handcrafted table");
+    let rows = csv("results/agreement-eval/eval/handcrafted/summary.csv");
+    let col = |name| column(&rows, name);
+    let (group, by, bucket, mean, last) = (
+        col("group"),
+        col("by"),
+        col("bucket"),
+        col("mean"),
+        col("last_noun"),
+    );
+    let groups = [
+        "variant=number model.cell=lstm",
+        "variant=number model.cell=gru",
+        "variant=language_model model.cell=lstm",
+        "variant=language_model model.cell=gru",
+    ];
+    let three = |v: &str| format!("{:.3}", v.parse::<f64>().unwrap());
+    let mut checked = 0;
+    for line in docs[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+    {
+        let f: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        for (i, g) in groups.iter().enumerate() {
+            let row = rows
+                .iter()
+                .find(|r| r[group] == *g && r[by] == f[0] && r[bucket] == f[1])
+                .unwrap_or_else(|| panic!("{g} {} {} not in the summary", f[0], f[1]));
+            assert_eq!(three(&row[mean]), f[3 + i], "{g} {} {}", f[0], f[1]);
+            assert_eq!(three(&row[last]), f[7], "last noun {} {}", f[0], f[1]);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} rows read");
 }
