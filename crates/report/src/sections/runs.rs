@@ -24,6 +24,10 @@ pub fn write(out: &mut dyn Sink, agg: &Aggregates) -> Result<(), ReportError> {
         counts_line.push_str(&format!(", varying {}", axes.join(", ")));
     }
     counts_line.push('.');
+    if let Some(time) = run_time(results) {
+        counts_line.push(' ');
+        counts_line.push_str(&time);
+    }
     if results.pending > 0 {
         counts_line.push_str(&format!(
             " {} more run folders have no summary yet (running or not started).",
@@ -70,4 +74,26 @@ pub fn write(out: &mut dyn Sink, agg: &Aggregates) -> Result<(), ReportError> {
         ));
     }
     Ok(())
+}
+
+/// The runs' training time from their own `wall_s`: the sum and the longest, the figures a
+/// sweep's cost is quoted from (sweep descriptions do not state times).
+fn run_time(results: &crate::load::Results) -> Option<String> {
+    let walls: Vec<f64> = results
+        .runs
+        .iter()
+        .map(|r| r.summary.wall_s)
+        .filter(|w| w.is_finite() && *w > 0.0)
+        .collect();
+    let longest = walls.iter().copied().fold(f64::NAN, f64::max);
+    if walls.is_empty() {
+        return None;
+    }
+    let sum: f64 = walls.iter().sum();
+    Some(format!(
+        "Training took {} s of run time summed over {} runs (the longest {} s).",
+        sum.round(),
+        walls.len(),
+        longest.round()
+    ))
 }
