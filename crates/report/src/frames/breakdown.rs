@@ -2,7 +2,8 @@
 
 use polars::prelude::*;
 
-use super::{file_groups, floats, locate, scan, strings};
+use super::read::read;
+use super::{floats, polars_err, strings};
 use crate::load::Results;
 use crate::stats::Describe;
 use crate::ReportError;
@@ -22,13 +23,13 @@ pub struct Bucket {
 /// breakdown.csv of every run, aggregated: columns `by`, `bucket`, `accuracy`, optionally
 /// `n` (examples), and any further numeric columns taken as baselines' accuracies.
 pub fn breakdown(results: &Results) -> Result<Vec<Bucket>, ReportError> {
-    let text = ["by", "bucket"];
     let mut out = Vec::new();
-    for (header, files) in file_groups(results, "breakdown.csv")? {
+    for table in read(results, "breakdown.csv", &["by", "bucket"], |_| None, |g| g)? {
+        let header = &table.header;
         for need in ["by", "bucket", "accuracy"] {
             if !header.iter().any(|h| h == need) {
                 return Err(ReportError::Csv {
-                    path: files[0].0.clone(),
+                    path: table.paths[0].clone(),
                     line: Some(1),
                     message: format!("breakdown.csv needs a `{need}` column (by,bucket,n,accuracy,<baselines>...)"),
                 });
@@ -49,13 +50,13 @@ pub fn breakdown(results: &Results) -> Result<Vec<Bucket>, ReportError> {
         for (k, b) in baseline_cols.iter().enumerate() {
             aggs.push(col(b.as_str()).mean().alias(format!("b{k}")));
         }
-        let df = scan(&header, &files, &text)
-            .and_then(|lf| {
-                lf.group_by([col("group"), col("by"), col("bucket")])
-                    .agg(aggs)
-                    .collect()
-            })
-            .map_err(|e| locate(&files, &header, &text, e))?;
+        let df = table
+            .frame
+            .lazy()
+            .group_by([col("group"), col("by"), col("bucket")])
+            .agg(aggs)
+            .collect()
+            .map_err(polars_err(&table.paths[0]))?;
         let dir = &results.dir;
         let (groups, by, bucket) = (
             floats(&df, "group", dir)?,

@@ -1,10 +1,9 @@
 //! Learning curves from every run's metrics.csv.
 
-use std::path::PathBuf;
-
 use polars::prelude::*;
 
-use super::{file_groups, floats, locate, scan, strings};
+use super::read::read;
+use super::{floats, polars_err, strings};
 use crate::load::Results;
 use crate::stats::Describe;
 use crate::ReportError;
@@ -31,26 +30,25 @@ pub fn curves_by(
     column: &str,
     line_of: &[usize],
 ) -> Result<Vec<CurvePoint>, ReportError> {
-    let text = ["split"];
     let mut points = Vec::new();
-    for (header, files) in file_groups(results, "metrics.csv")? {
-        let files: Vec<(PathBuf, usize)> =
-            files.into_iter().map(|(p, g)| (p, line_of[g])).collect();
+    let wanted = |_: &[String]| Some(vec!["step".into(), "split".into(), column.to_string()]);
+    for table in read(results, "metrics.csv", &["split"], wanted, |g| line_of[g])? {
+        let header = &table.header;
         if !header.iter().any(|h| h == column) || !header.iter().any(|h| h == "step") {
             continue;
         }
-        let df = scan(&header, &files, &text)
-            .and_then(|lf| {
-                lf.filter(col(column).is_finite())
-                    .group_by([col("group"), col("split"), col("step")])
-                    .agg([
-                        col(column).count().cast(DataType::Float64).alias("n"),
-                        col(column).mean().alias("mean"),
-                        col(column).std(1).alias("sd"),
-                    ])
-                    .collect()
-            })
-            .map_err(|e| locate(&files, &header, &text, e))?;
+        let df = table
+            .frame
+            .lazy()
+            .filter(col(column).is_finite())
+            .group_by([col("group"), col("split"), col("step")])
+            .agg([
+                col(column).count().cast(DataType::Float64).alias("n"),
+                col(column).mean().alias("mean"),
+                col(column).std(1).alias("sd"),
+            ])
+            .collect()
+            .map_err(polars_err(&table.paths[0]))?;
         let dir = &results.dir;
         let (groups, splits, steps) = (
             floats(&df, "group", dir)?,

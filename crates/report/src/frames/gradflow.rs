@@ -3,7 +3,9 @@
 use polars::prelude::*;
 use rnnlab_results::files::gradflow as gf;
 
-use super::{file_groups, floats, locate, polars_err, scan};
+use super::floats;
+use super::polars_err;
+use super::read::read;
 use crate::load::Results;
 use crate::stats::Describe;
 use crate::ReportError;
@@ -26,13 +28,14 @@ pub struct GradPoint {
 /// seeds per direction and distance.
 pub fn gradflow(results: &Results) -> Result<Vec<GradPoint>, ReportError> {
     let mut out = Vec::new();
-    for (header, files) in file_groups(results, "gradflow.csv")? {
+    for table in read(results, "gradflow.csv", &[], |_| None, |g| g)? {
+        let header = &table.header;
         let has = |c: &str| header.iter().any(|h| h == c);
         let norm = if has(gf::NORM) { gf::NORM } else { "grad_norm" };
         for need in [gf::STEP, gf::T, norm] {
             if !has(need) {
                 return Err(ReportError::Csv {
-                    path: files[0].0.clone(),
+                    path: table.paths[0].clone(),
                     line: Some(1),
                     message: format!(
                         "gradflow.csv needs a `{need}` column ({})",
@@ -46,7 +49,7 @@ pub fn gradflow(results: &Results) -> Result<Vec<GradPoint>, ReportError> {
         } else {
             col("t")
                 .max()
-                .over([col("path")])
+                .over([col("file")])
                 .map_err(polars_err(&results.dir))?
                 - col("t")
         };
@@ -55,13 +58,13 @@ pub fn gradflow(results: &Results) -> Result<Vec<GradPoint>, ReportError> {
         } else {
             lit(0.0)
         };
-        let mut lf = scan(&header, &files, &[]).map_err(|e| locate(&files, &header, &[], e))?;
+        let mut lf = table.frame.lazy();
         if has(gf::LAYER) {
             lf = lf.filter(col(gf::LAYER).eq(lit(0.0)));
         }
         let last_step = col("step")
             .max()
-            .over([col("path")])
+            .over([col("file")])
             .map_err(polars_err(&results.dir))?;
         let df = lf
             .filter(col("step").eq(last_step))
@@ -74,7 +77,7 @@ pub fn gradflow(results: &Results) -> Result<Vec<GradPoint>, ReportError> {
                 col(norm).std(1).alias("sd"),
             ])
             .collect()
-            .map_err(|e| locate(&files, &header, &[], e))?;
+            .map_err(polars_err(&table.paths[0]))?;
         let dir = &results.dir;
         let (groups, dist) = (floats(&df, "group", dir)?, floats(&df, "dist", dir)?);
         let directions = floats(&df, "dir", dir)?;
