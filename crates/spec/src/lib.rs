@@ -36,6 +36,7 @@ mod text;
 mod train;
 mod treebank;
 mod validate;
+mod walk;
 
 pub use check::{Problem, Severity};
 pub use claim::{check_metric, parse_expect, Claim, ClaimTest, Comparison, Relation};

@@ -235,37 +235,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
         variant.newtype_variant_seed(self.child())
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-
-    fn visit_bool<E: de::Error>(mut self, _: bool) -> Result<(), E> {
-        self.enter()
-    }
-    fn visit_i64<E: de::Error>(mut self, _: i64) -> Result<(), E> {
-        self.enter()
-    }
-    fn visit_i128<E: de::Error>(mut self, _: i128) -> Result<(), E> {
-        self.enter()
-    }
-    fn visit_u64<E: de::Error>(mut self, _: u64) -> Result<(), E> {
-        self.enter()
-    }
-    fn visit_u128<E: de::Error>(mut self, _: u128) -> Result<(), E> {
-        self.enter()
-    }
-    fn visit_f64<E: de::Error>(mut self, _: f64) -> Result<(), E> {
-        self.enter()
-    }
-    fn visit_str<E: de::Error>(mut self, _: &str) -> Result<(), E> {
-        self.enter()
-    }
-    fn visit_unit<E: de::Error>(mut self) -> Result<(), E> {
-        self.enter()
-    }
-    fn visit_none<E: de::Error>(mut self) -> Result<(), E> {
-        self.enter()
-    }
+    crate::walk::every_scalar!((), calls enter);
 }
 
 impl Walk<'_> {
