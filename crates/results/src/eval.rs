@@ -1,5 +1,5 @@
-//! `eval/<data>/`: what `rnnlab eval` writes about saved runs scored on an external file
-//! (docs/eval.md). A run's table has breakdown.csv's columns with `last_noun` always present
+//! `eval/<set>/`: what `rnnlab run` (a sweep's `eval:` sets) and `rnnlab eval` write about
+//! saved runs scored on an external file (docs/eval.md). A run's table has breakdown.csv's columns with `last_noun` always present
 //! (the overall row first, then the buckets); scoring a whole results folder also writes
 //! `summary.csv`: each bucket's accuracy over the scored runs of each group of runs that differ
 //! only by seed, with how many of the group's runs were scored, so a finding cites one file

@@ -52,10 +52,10 @@ impl Layout {
         self.search().join(format!("rung-{index}.json"))
     }
 
-    /// `eval/<data>/`: the runs scored on the file whose name without extension is `data`
-    /// (`<run-id>.csv` each, and `summary.csv`; see [`crate::eval`]).
-    pub fn eval(&self, data: &str) -> PathBuf {
-        self.root.join(Self::EVAL).join(data)
+    /// `eval/<set>/`: the runs scored on the sweep's eval set `set`, or on the file whose name
+    /// without extension is `set` (`<run-id>.csv` each, and `summary.csv`; see [`crate::eval`]).
+    pub fn eval(&self, set: &str) -> PathBuf {
+        self.root.join(Self::EVAL).join(set)
     }
 
     /// Whether `root` looks like a results folder (a sweep file and a runs folder).

@@ -55,7 +55,7 @@ fn the_csv_columns_are_documented() {
         "eval summary header"
     );
     assert!(
-        doc.contains(&format!("  {}/<data>/", Layout::EVAL)),
+        doc.contains(&format!("  {}/<set>/", Layout::EVAL)),
         "eval folder"
     );
 }
