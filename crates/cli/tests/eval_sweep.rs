@@ -19,6 +19,21 @@ grid:
 seeds: [1, 2]
 ";
 
+const CORPUS: &str = "The dog runs\nThe dogs run\nThe cat sleeps\nThe cats sleep\n";
+
+/// Eight pairs (every subject with every verb form) and one with an attractor, so that two
+/// near-untrained runs score differently and a mean is not just one of them.
+fn pairs() -> String {
+    let mut pairs = String::new();
+    for (subject, number) in [("dog", "sg"), ("dogs", "pl"), ("cat", "sg"), ("cats", "pl")] {
+        for (sg, pl) in [("runs", "run"), ("sleeps", "sleep")] {
+            let (good, bad) = if number == "sg" { (sg, pl) } else { (pl, sg) };
+            pairs += &format!("The {subject}\t{good}\t{bad}\t0\t1\tsimple\tright\n");
+        }
+    }
+    pairs + "The dogs of the cat\trun\truns\t1\t4\tnoun+nmod\twrong\n"
+}
+
 /// `by,bucket` -> accuracy of one run's table.
 fn overall(table: &str) -> f64 {
     let row = table.lines().nth(1).expect("the overall row");
@@ -29,8 +44,7 @@ fn overall(table: &str) -> f64 {
 #[test]
 fn a_results_folder_is_scored_run_by_run_and_summarised_per_group() {
     let sandbox = Sandbox::new();
-    let lines = "The dog runs\nThe dogs run\nThe cat sleeps\nThe cats sleep\n";
-    std::fs::write(sandbox.path().join("corpus.txt"), lines.repeat(40)).unwrap();
+    std::fs::write(sandbox.path().join("corpus.txt"), CORPUS.repeat(40)).unwrap();
     let sweep = sandbox.sweep("s.yaml", SWEEP);
     assert_success(&finish(sandbox.run_cmd(&sweep, 2, &[]).spawn().unwrap()));
     let results = sandbox.results("eval-sweep");
@@ -49,17 +63,7 @@ fn a_results_folder_is_scored_run_by_run_and_summarised_per_group() {
         .unwrap();
     std::fs::remove_file(lost.join("model.safetensors")).unwrap();
     let lost_id = lost.file_name().unwrap().to_string_lossy().into_owned();
-    // Eight pairs (every subject with every verb form) and one with an attractor, so that two
-    // near-untrained runs score differently and a mean is not just one of them.
-    let mut pairs = String::new();
-    for (subject, number) in [("dog", "sg"), ("dogs", "pl"), ("cat", "sg"), ("cats", "pl")] {
-        for (sg, pl) in [("runs", "run"), ("sleeps", "sleep")] {
-            let (good, bad) = if number == "sg" { (sg, pl) } else { (pl, sg) };
-            pairs += &format!("The {subject}\t{good}\t{bad}\t0\t1\tsimple\tright\n");
-        }
-    }
-    pairs += "The dogs of the cat\trun\truns\t1\t4\tnoun+nmod\twrong\n";
-    std::fs::write(sandbox.path().join("pairs.tsv"), pairs).unwrap();
+    std::fs::write(sandbox.path().join("pairs.tsv"), pairs()).unwrap();
 
     let score = |extra: &[&str]| {
         let mut args = vec!["eval", "results/eval-sweep", "--data", "pairs.tsv"];
@@ -135,4 +139,60 @@ fn a_results_folder_is_scored_run_by_run_and_summarised_per_group() {
     let out = score(&["--out", "x.csv"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--out x.csv: for a results folder"));
+}
+
+/// A sweep that declares an `eval:` set: `rnnlab run` scores every run when the sweep finishes,
+/// scores again only what is missing, and the claim on `eval.pairs` is judged on the tables.
+#[test]
+fn a_declared_eval_set_is_scored_by_run_and_judged_by_check() {
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.path().join("corpus.txt"), CORPUS.repeat(40)).unwrap();
+    std::fs::write(sandbox.path().join("pairs.tsv"), pairs()).unwrap();
+    let text = format!(
+        "{SWEEP}eval:\n  pairs: [ {{ data: pairs.tsv }} ]\nclaims:\n  - {{ name: scored, \
+         metric: eval.pairs, by: model.cell, expect: lstm != gru }}\n"
+    );
+    let sweep = sandbox.sweep("s.yaml", &text);
+    let out = finish(sandbox.run_cmd(&sweep, 2, &[]).spawn().unwrap());
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("eval set `pairs`"), "{stdout}");
+    assert!(stdout.contains(": 4 run(s) scored\n"), "{stdout}");
+    let eval = sandbox.results("eval-sweep").join("eval").join("pairs");
+    let tables = |eval: &std::path::Path| std::fs::read_dir(eval).unwrap().count();
+    assert_eq!(tables(&eval), 5, "four run tables and the summary");
+
+    // A table lost: the next run scores that run alone and keeps the others'.
+    let lost = std::fs::read_dir(&eval)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap() != "summary.csv")
+        .unwrap();
+    let kept = std::fs::read_to_string(&lost).unwrap();
+    std::fs::remove_file(&lost).unwrap();
+    let out = finish(sandbox.run_cmd(&sweep, 2, &[]).spawn().unwrap());
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(": 1 run(s) scored, 3 kept from an earlier scoring"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&lost).unwrap(),
+        kept,
+        "the same score again"
+    );
+
+    let out = finish(
+        sandbox
+            .rnnlab(&["check", "results/eval-sweep"])
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("| eval.pairs |"), "{stdout}");
+    assert!(
+        stdout.contains("2/2 vs 2/2"),
+        "every run's table is read: {stdout}"
+    );
 }
