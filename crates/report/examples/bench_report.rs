@@ -8,9 +8,8 @@
 //! report.md), `check` and `summary_table`. Run it under `taskset -c 0,1` to measure on 2
 //! cores.
 //!
-//! Measured 2026-11-22 on the 2-core development machine (`taskset -c 0,1`, release build,
-//! warm page cache, other builds running beside it): report 3.5–5.2 s over five runs (target:
-//! under 10 s), check 0.5–0.6 s, summary_table 0.5–0.9 s. Generating the folder takes ~2 s.
+//! Figures, with the commands and the machine's state: docs/bench/report-100k.txt (5,000 and
+//! 100,000 runs).
 
 use std::path::PathBuf;
 use std::time::Instant;
