@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use rnnlab_spec::{MetricRef, ReportHints, Sweep};
+use rnnlab_spec::{ReportHints, Sweep};
 use serde_yaml::Value;
 
 use rnnlab_results::{read_params, read_summary, Layout, RunFiles};
@@ -18,10 +18,15 @@ use crate::ReportError;
 
 pub use rnnlab_results::{Status, Summary};
 
+mod axes;
+mod derived;
+use axes::order_levels;
+use derived::{derive, derived_refs};
+
 /// The value of a metric reference in a run's summary: `final.<m>`, `best.<m>`,
 /// `steps_to_solve`, `wall_s`, `steps_per_s`, `params`, `steps`, `solved` (1 when the run met
 /// its stop criterion) or `diverged`; `grad.D` and `eval.SET` when [`Results::load`] read them
-/// (see [`derive`]). None when not measured or not finite.
+/// (see `derived`). None when not measured or not finite.
 pub fn value(summary: &Summary, metric: &str) -> Option<f64> {
     let v = if let Some(m) = metric.strip_prefix("final.") {
         summary.final_value(m)
@@ -370,51 +375,6 @@ impl Results {
     }
 }
 
-/// The references the sweep's claims and report use that are read from other files than
-/// summary.json, each once.
-fn derived_refs(sweep: &Sweep) -> Vec<MetricRef> {
-    let written = sweep.claims.iter().map(|c| c.metric.as_str());
-    let charts = sweep.report.charts.iter().flatten();
-    let charted = charts.filter_map(|c| c.metric().map(String::as_str));
-    let mut refs: Vec<MetricRef> = Vec::new();
-    for text in written.chain(sweep.report.metric.as_deref()).chain(charted) {
-        if let Ok(r @ (MetricRef::Gradient(_) | MetricRef::Eval(_))) = MetricRef::parse(text) {
-            if !refs.contains(&r) {
-                refs.push(r);
-            }
-        }
-    }
-    refs
-}
-
-/// Reads `refs` for one run into its summary's `derived` values: `grad.D` from its
-/// gradflow.csv, `eval.SET...` from `eval/SET/<run-id>.csv`. A run without the file or the
-/// row gets no value, and is counted as not measured like any other.
-fn derive(
-    summary: &mut Summary,
-    refs: &[MetricRef],
-    files: &RunFiles,
-    layout: &Layout,
-) -> Result<(), ReportError> {
-    for r in refs {
-        let value = match r {
-            MetricRef::Gradient(d) => {
-                rnnlab_results::files::read_gradient_at(&files.gradflow(), *d)?
-            }
-            MetricRef::Eval(e) => {
-                let table = layout.eval(&e.set).join(format!("{}.csv", files.id()));
-                let bucket = e.bucket.as_ref().map(|(b, k)| (b.as_str(), k.as_str()));
-                rnnlab_results::eval::read_accuracy(&table, bucket)?
-            }
-            _ => None,
-        };
-        if let Some(v) = value {
-            summary.derived.insert(r.to_string(), v);
-        }
-    }
-    Ok(())
-}
-
 /// A run folder, read and classified.
 enum Entry {
     /// No summary yet.
@@ -447,34 +407,3 @@ fn lookup<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
 /// A YAML scalar as the text params.json holds: the spec's own rendering, so levels read back
 /// from results match the ones the sweep expanded to.
 pub(crate) use rnnlab_spec::yaml_scalar as scalar;
-
-/// An axis with its levels in display order; `written`: the sweep's axes with their levels in
-/// the order of the sweep file ([`Sweep::axes`]).
-fn order_levels(name: &str, mut levels: Vec<String>, written: &[(String, Vec<String>)]) -> Axis {
-    let numbers: Option<Vec<f64>> = levels.iter().map(|l| l.parse::<f64>().ok()).collect();
-    if let Some(mut pairs) = numbers.map(|n| n.into_iter().zip(levels.clone()).collect::<Vec<_>>())
-    {
-        pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        return Axis {
-            name: name.to_string(),
-            levels: pairs.into_iter().map(|(_, l)| l).collect(),
-            numeric: true,
-        };
-    }
-    let written: &[String] = written
-        .iter()
-        .find(|(axis, _)| axis == name)
-        .map(|(_, levels)| &levels[..])
-        .unwrap_or_default();
-    levels.sort_by_key(|l| {
-        (
-            written.iter().position(|w| w == l).unwrap_or(usize::MAX),
-            l.clone(),
-        )
-    });
-    Axis {
-        name: name.to_string(),
-        levels,
-        numeric: false,
-    }
-}
