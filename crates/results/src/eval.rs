@@ -6,7 +6,7 @@
 //! that one command regenerates.
 use std::path::Path;
 
-use crate::files::{breakdown, num, write_csv, BreakdownRow};
+use crate::files::{breakdown, num, write_csv, BreakdownRow, CsvFile};
 use crate::ResultsError;
 
 /// The columns of one run's table (`rnnlab eval RUN --out x.csv`, `eval/<data>/<run-id>.csv`).
@@ -102,13 +102,8 @@ pub fn read_accuracy(
         return Ok(None);
     }
     let (by, bucket) = bucket.unwrap_or((OVERALL.0, OVERALL.1));
-    let csv = |source| ResultsError::Csv {
-        path: path.to_owned(),
-        source,
-    };
-    let mut r = csv::Reader::from_path(path).map_err(csv)?;
-    let header = r.headers().map_err(csv)?.clone();
-    let find = |name: &str| header.iter().position(|h| h == name);
+    let mut file = CsvFile::open(path)?;
+    let find = |name: &str| file.column(name);
     let (Some(b), Some(k), Some(a)) = (
         find(breakdown::BY),
         find(breakdown::BUCKET),
@@ -116,8 +111,8 @@ pub fn read_accuracy(
     ) else {
         return Ok(None);
     };
-    for rec in r.records() {
-        let rec = rec.map_err(csv)?;
+    for rec in file.rows() {
+        let rec = rec?;
         if rec.get(b) == Some(by) && rec.get(k) == Some(bucket) {
             return Ok(rec.get(a).and_then(|v| v.parse().ok()));
         }
@@ -127,26 +122,21 @@ pub fn read_accuracy(
 
 /// Reads a run's table back (`eval/<set>/<run-id>.csv`), rows in file order.
 pub fn read_run_table(path: &Path) -> Result<Vec<BreakdownRow>, ResultsError> {
-    let csv = |source| ResultsError::Csv {
-        path: path.to_owned(),
-        source,
-    };
-    let mut r = csv::Reader::from_path(path).map_err(csv)?;
-    let header = r.headers().map_err(csv)?.clone();
-    let find = |name: &str| header.iter().position(|h| h == name);
-    let columns = RUN_HEADER.map(find);
+    let mut file = CsvFile::open(path)?;
+    let columns = RUN_HEADER.map(|name| file.column(name));
     let [Some(by), Some(bucket), Some(n), Some(accuracy), last_noun] = columns else {
-        return Err(csv(csv::Error::from(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "not a run's eval table: its header lacks one of {}",
-                RUN_HEADER[..4].join(", ")
-            ),
-        ))));
+        let lacks = format!(
+            "not a run's eval table: its header lacks one of {}",
+            RUN_HEADER[..4].join(", ")
+        );
+        return Err(ResultsError::Csv {
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, lacks).into(),
+        });
     };
     let mut rows = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(csv)?;
+    for rec in file.rows() {
+        let rec = rec?;
         let text = |i: usize| rec.get(i).unwrap_or_default().to_owned();
         let number = |i: Option<usize>| {
             i.and_then(|i| rec.get(i))

@@ -112,6 +112,48 @@ pub(crate) fn write_csv(
     write_atomic(path, &bytes)
 }
 
+/// A CSV file opened for reading, its header read: what every reader of this crate starts
+/// from. Errors name the file.
+pub(crate) struct CsvFile<'p> {
+    path: &'p Path,
+    reader: csv::Reader<std::fs::File>,
+    header: csv::StringRecord,
+}
+
+impl<'p> CsvFile<'p> {
+    pub(crate) fn open(path: &'p Path) -> Result<Self, ResultsError> {
+        let error = |source| ResultsError::Csv {
+            path: path.to_owned(),
+            source,
+        };
+        let mut reader = csv::Reader::from_path(path).map_err(error)?;
+        let header = reader.headers().map_err(error)?.clone();
+        Ok(Self {
+            path,
+            reader,
+            header,
+        })
+    }
+
+    /// The position of column `name`, if the header has it.
+    pub(crate) fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The rows after the header.
+    pub(crate) fn rows(
+        &mut self,
+    ) -> impl Iterator<Item = Result<csv::StringRecord, ResultsError>> + '_ {
+        let path = self.path;
+        self.reader.records().map(move |r| {
+            r.map_err(|source| ResultsError::Csv {
+                path: path.to_owned(),
+                source,
+            })
+        })
+    }
+}
+
 /// The header of a `metrics.csv` whose task reports `columns` (besides `loss`).
 pub fn metrics_header<'a>(columns: &[&'a str]) -> Vec<&'a str> {
     let mut header: Vec<&str> = METRICS_HEAD.to_vec();
@@ -147,21 +189,16 @@ pub fn write_metrics(
 /// an empty cell reads as NaN. For the search runner's rung decisions (the report scans the
 /// file with polars).
 pub fn read_valid(path: &Path, column: &str) -> Result<Vec<(usize, f64)>, ResultsError> {
-    let csv = |source| ResultsError::Csv {
-        path: path.to_owned(),
-        source,
-    };
-    let mut r = csv::Reader::from_path(path).map_err(csv)?;
-    let header = r.headers().map_err(csv)?.clone();
-    let find = |name: &str| header.iter().position(|h| h == name);
+    let mut file = CsvFile::open(path)?;
+    let find = |name: &str| file.column(name);
     let (Some(step), Some(split), Some(col)) =
         (find(metrics::STEP), find(metrics::SPLIT), find(column))
     else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(csv)?;
+    for rec in file.rows() {
+        let rec = rec?;
         if rec.get(split) != Some("valid") {
             continue;
         }
@@ -184,20 +221,14 @@ pub fn read_gradient_at(path: &Path, distance: usize) -> Result<Option<f64>, Res
     if !path.is_file() {
         return Ok(None);
     }
-    let csv = |source| ResultsError::Csv {
-        path: path.to_owned(),
-        source,
-    };
-    let mut r = csv::Reader::from_path(path).map_err(csv)?;
-    let header = r.headers().map_err(csv)?.clone();
-    let find = |name: &str| header.iter().position(|h| h == name);
-    let columns = gradflow::HEADER.map(find);
+    let mut file = CsvFile::open(path)?;
+    let columns = gradflow::HEADER.map(|name| file.column(name));
     let [Some(step), Some(layer), Some(direction), _, Some(at), Some(norm)] = columns else {
         return Ok(None);
     };
     let mut last: Option<(usize, f64)> = None;
-    for rec in r.records() {
-        let rec = rec.map_err(csv)?;
+    for rec in file.rows() {
+        let rec = rec?;
         let number = |i: usize| rec.get(i).and_then(|v| v.parse::<usize>().ok());
         if number(layer) != Some(0) || number(direction) != Some(0) || number(at) != Some(distance)
         {

@@ -32,6 +32,8 @@ mod stop;
 mod suggest;
 mod sweep;
 mod task;
+#[cfg(test)]
+mod testing;
 mod text;
 mod train;
 mod treebank;

@@ -1,7 +1,5 @@
 //! The `eval:` block and the references that read other files than summary.json.
-use std::path::Path;
-
-use crate::{Expanded, MetricRef, Rejected, Sweep};
+use crate::MetricRef;
 
 /// Tests run in the crate's folder: Cargo.toml stands in for a test file that exists.
 const SWEEP: &str = r#"name: scored
@@ -26,21 +24,7 @@ claims:
     expect: lstm > gru
 "#;
 
-fn expand(text: &str) -> Result<Expanded, Rejected> {
-    Sweep::parse_and_expand(text, Path::new("s.yaml"))
-}
-
-fn errors(text: &str) -> String {
-    match expand(text) {
-        Ok(_) => panic!("expected errors for:\n{text}"),
-        Err(r) => r
-            .errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
-}
+use crate::testing::{errors, expand};
 
 fn edit(from: &str, to: &str) -> String {
     assert!(SWEEP.contains(from), "`{from}` is not in the sweep");

@@ -2,7 +2,7 @@
 use std::path::Path;
 
 use super::*;
-use crate::{Expanded, Rejected, RunConfig, Sweep};
+use crate::{RunConfig, Sweep};
 
 pub(super) const SWEEP: &str = r#"name: tuned
 base:
@@ -28,22 +28,7 @@ search:
   confirm: { seeds: [11, 12, 13] }
 "#;
 
-pub(super) fn expand(text: &str) -> Result<Expanded, Rejected> {
-    Sweep::parse_and_expand(text, Path::new("s.yaml"))
-}
-
-/// Every error message, one per line.
-pub(super) fn errors(text: &str) -> String {
-    match expand(text) {
-        Ok(_) => panic!("expected errors for:\n{text}"),
-        Err(r) => r
-            .errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
-}
+pub(super) use crate::testing::{errors, expand};
 
 pub(super) fn edit(from: &str, to: &str) -> String {
     assert!(SWEEP.contains(from), "`{from}` is not in the sweep");
