@@ -2,11 +2,13 @@
 //! `final.*` metric, each run's value with its seed) and its committed form
 //! (`--save-baseline`, docs/results.md "Baselines").
 //!
-//! Two file formats are read. The current one keeps every run,
-//! `variant,metric,seed,value,build`, so that the gate can pair runs by seed and run exact
-//! tests; a row whose runs all lack a finite value is one line with empty seed and value. The
-//! old one, `variant,metric,n,mean,sd`, keeps moments only: against it the gate falls back to
-//! Welch's test and says so.
+//! Three file formats are read. The current one keeps every run,
+//! `variant,metric,seed,value,build,cpu`, so that the gate can pair runs by seed and run exact
+//! tests, and knows on which processor the runs were made (libtorch's kernels need not give
+//! bit-identical results on another one); a row whose runs all lack a finite value is one line
+//! with empty seed and value. The one before it lacks `cpu`. The oldest,
+//! `variant,metric,n,mean,sd`, keeps moments only: against it the gate falls back to Welch's
+//! test and says so.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -18,7 +20,9 @@ use crate::table::{Csv, Exporter, Table};
 use crate::ReportError;
 
 /// The per-run header (the form `--save-baseline` writes).
-pub const RUNS_HEADER: [&str; 5] = ["variant", "metric", "seed", "value", "build"];
+pub const RUNS_HEADER: [&str; 6] = ["variant", "metric", "seed", "value", "build", "cpu"];
+/// The per-run header before the processor was recorded, still read.
+pub const RUNS_HEADER_NO_CPU: [&str; 5] = ["variant", "metric", "seed", "value", "build"];
 /// The old moment-only header, still read.
 pub const MOMENTS_HEADER: [&str; 5] = ["variant", "metric", "n", "mean", "sd"];
 
@@ -65,6 +69,8 @@ pub struct Snapshot {
     pub rows: Vec<SummaryRow>,
     /// Distinct `Build`s of the runs (`rnnlab X commit Y libtorch Z`), sorted.
     pub builds: BTreeSet<String>,
+    /// Distinct processors (summary.json `cpu`) of the runs; empty when not recorded.
+    pub cpus: BTreeSet<String>,
     /// True for an old `variant,metric,n,mean,sd` file.
     pub moments_only: bool,
 }
@@ -104,15 +110,23 @@ pub fn summarize(results: &Results) -> Snapshot {
         .iter()
         .map(|r| r.summary.build().to_string())
         .collect();
+    let cpus = results
+        .runs
+        .iter()
+        .map(|r| r.summary.cpu.clone())
+        .filter(|c| !c.is_empty())
+        .collect();
     Snapshot {
         rows,
         builds,
+        cpus,
         moments_only: false,
     }
 }
 
-/// The build of every run of a results folder, by seed and variant (for the CSV).
-fn builds_by_run(results: &Results) -> Vec<(String, String, String)> {
+/// The build and processor of every run of a results folder, by variant and seed (for the
+/// CSV).
+fn builds_by_run(results: &Results) -> Vec<(String, String, String, String)> {
     results
         .runs
         .iter()
@@ -121,6 +135,7 @@ fn builds_by_run(results: &Results) -> Vec<(String, String, String)> {
                 results.group_label(r.group),
                 r.seed.clone(),
                 r.summary.build().to_string(),
+                r.summary.cpu.clone(),
             )
         })
         .collect()
@@ -137,15 +152,15 @@ fn full(x: f64) -> String {
     }
 }
 
-/// The committed form of a results folder: `variant,metric,seed,value,build`.
+/// The committed form of a results folder: `variant,metric,seed,value,build,cpu`.
 pub fn summary_csv(results: &Results) -> String {
     let snapshot = summarize(results);
     let builds = builds_by_run(results);
-    let build_of = |variant: &str, seed: &str| {
+    let made_by = |variant: &str, seed: &str| {
         builds
             .iter()
-            .find(|(v, s, _)| v == variant && s == seed)
-            .map(|(_, _, b)| b.clone())
+            .find(|(v, s, ..)| v == variant && s == seed)
+            .map(|(_, _, b, c)| (b.clone(), c.clone()))
             .unwrap_or_default()
     };
     let mut t = Table::new(RUNS_HEADER);
@@ -158,15 +173,18 @@ pub fn summary_csv(results: &Results) -> String {
                 "".into(),
                 "".into(),
                 "".into(),
+                "".into(),
             ]);
         }
         for run in runs {
+            let (build, cpu) = made_by(&r.variant, &run.seed);
             t.push(vec![
                 r.variant.clone(),
                 r.metric.clone(),
                 run.seed.clone(),
                 full(run.value),
-                build_of(&r.variant, &run.seed),
+                build,
+                cpu,
             ]);
         }
     }
@@ -183,7 +201,7 @@ pub fn load_summary(path: &Path) -> Result<Snapshot, ReportError> {
     let header = lines.next().map(split_csv).unwrap_or_default();
     let moments_only = if header == MOMENTS_HEADER {
         true
-    } else if header == RUNS_HEADER {
+    } else if header == RUNS_HEADER || header == RUNS_HEADER_NO_CPU {
         false
     } else {
         return Err(ReportError::Baseline {
@@ -212,8 +230,12 @@ pub fn load_summary(path: &Path) -> Result<Snapshot, ReportError> {
             message,
         };
         let f = split_csv(line);
-        if f.len() != 5 {
-            return Err(bad(format!("{} fields, expected 5", f.len())));
+        if f.len() != header.len() {
+            return Err(bad(format!(
+                "{} fields, expected {}",
+                f.len(),
+                header.len()
+            )));
         }
         let num = |s: &str| -> Result<f64, ReportError> {
             if s.is_empty() {
@@ -232,6 +254,9 @@ pub fn load_summary(path: &Path) -> Result<Snapshot, ReportError> {
         }
         if !f[4].is_empty() {
             snapshot.builds.insert(f[4].clone());
+        }
+        if let Some(cpu) = f.get(5).filter(|c| !c.is_empty()) {
+            snapshot.cpus.insert(cpu.clone());
         }
         let at = match grouped
             .iter()

@@ -160,8 +160,12 @@ pub struct CompareRow {
 pub struct BaselineComparison {
     pub rows: Vec<CompareRow>,
     pub options: CompareOptions,
-    /// One-line remarks: a moment-only baseline, runs or baseline from another build.
+    /// One-line remarks: a moment-only baseline, runs or baseline from another build or CPU.
     pub notes: Vec<String>,
+    /// Whether the two sides can be expected to be bit-identical when the code computes the
+    /// same: both record one processor, the same one. libtorch's kernels (oneDNN, MKL) choose
+    /// their instructions per CPU, so the same build gives other last bits on another.
+    pub same_cpu: bool,
 }
 
 fn pct(x: f64) -> String {
@@ -328,6 +332,16 @@ fn notes(current: &Snapshot, baseline: &Snapshot) -> Vec<String> {
             list(current)
         ));
     }
+    if baseline.cpus.is_empty() && !current.cpus.is_empty() {
+        notes.push("the baseline does not record the processor its runs were made on".into());
+    } else if !current.cpus.is_empty() && baseline.cpus != current.cpus {
+        notes.push(format!(
+            "the baseline was made on another processor ({}) than the current runs ({}): the \
+             same build need not give bit-identical results there",
+            baseline.cpus.iter().cloned().collect::<Vec<_>>().join("; "),
+            current.cpus.iter().cloned().collect::<Vec<_>>().join("; ")
+        ));
+    }
     notes
 }
 
@@ -355,5 +369,6 @@ pub fn compare_summaries(
         rows,
         options: options.clone(),
         notes: notes(current, baseline),
+        same_cpu: current.cpus.len() == 1 && current.cpus == baseline.cpus,
     }
 }

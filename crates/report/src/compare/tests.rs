@@ -306,6 +306,17 @@ fn both_baseline_formats_read() {
     assert_eq!(back.rows[0].values().unwrap()[1], 0.10000000000000002);
     assert_eq!(back.rows[1].stats.n, 0, "a row without values survives");
     assert_eq!(back.builds.len(), 1);
+    assert!(
+        back.cpus.is_empty(),
+        "a file without the cpu column records none"
+    );
+    std::fs::write(
+        &new,
+        "variant,metric,seed,value,build,cpu\nv,final.mse,1,2e-1,rnnlab 0.1.0 commit abc libtorch 2.13.0,AMD EPYC\n",
+    )
+    .unwrap();
+    let back = load_summary(&new).unwrap();
+    assert_eq!(back.cpus.iter().collect::<Vec<_>>(), ["AMD EPYC"]);
     std::fs::write(&new, "variant,metric,mean\n").unwrap();
     let err = load_summary(&new).unwrap_err().to_string();
     assert!(err.contains("variant,metric,seed,value,build"), "{err}");
@@ -326,6 +337,30 @@ fn another_build_is_one_note() {
     assert!(compare_summaries(&a, &a, &Default::default())
         .notes
         .is_empty());
+}
+
+/// Bit-identity is expected only between runs made on one and the same recorded processor.
+#[test]
+fn another_processor_is_a_note_and_no_identity_is_expected() {
+    let mut a = snap(vec![runs("a", "final.mse", &S3, &[1.0, 2.0, 3.0])]);
+    let mut b = a.clone();
+    let cmp = compare_summaries(&a, &b, &Default::default());
+    assert!(!cmp.same_cpu, "no processor recorded: nothing to expect");
+    a.cpus.insert("Intel(R) Xeon(R) Processor".into());
+    b.cpus.insert("AMD EPYC".into());
+    let cmp = compare_summaries(&a, &b, &Default::default());
+    assert!(!cmp.same_cpu);
+    assert!(
+        cmp.notes
+            .iter()
+            .any(|n| n.contains("another processor (AMD EPYC)")),
+        "{:?}",
+        cmp.notes
+    );
+    b.cpus = a.cpus.clone();
+    let cmp = compare_summaries(&a, &b, &Default::default());
+    assert!(cmp.same_cpu);
+    assert!(cmp.notes.is_empty(), "{:?}", cmp.notes);
 }
 
 /// 3 against 3 two-sided cannot go below 0.10: however tight the runs (the formula alone

@@ -152,6 +152,7 @@ fn summary(run: &Run, o: &Outcome) -> Result<Summary, String> {
     s.error = o.error.clone();
     s.pruned_at = o.pruned_at.map(|v| v as usize);
     s.device = "cpu".into();
+    s.cpu = "synthetic CPU".into();
     s.rnnlab = "0.1.0".into();
     s.libtorch = "2.13.0".into();
     Ok(s)
