@@ -153,6 +153,12 @@ fn a_declared_eval_set_is_scored_by_run_and_judged_by_check() {
          metric: eval.pairs, by: model.cell, expect: lstm != gru }}\n"
     );
     let sweep = sandbox.sweep("s.yaml", &text);
+    let out = finish(sandbox.rnnlab(&["validate", "s.yaml"]).spawn().unwrap());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("eval set `pairs`: scored when the runs finish, on pairs.tsv (4 runs)"),
+        "{stdout}"
+    );
     let out = finish(sandbox.run_cmd(&sweep, 2, &[]).spawn().unwrap());
     assert_success(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);

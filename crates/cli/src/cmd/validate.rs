@@ -22,6 +22,25 @@ pub struct Args {
     max_runs: usize,
 }
 
+/// One line per `eval:` set: the runs `rnnlab run` will score on it, and on which files.
+fn eval_sets(expanded: &rnnlab_spec::Expanded) -> String {
+    let mut out = String::new();
+    for (name, files) in &expanded.sweep.eval {
+        let each: Vec<String> = files
+            .iter()
+            .map(|f| {
+                let runs = expanded.runs.iter().filter(|r| f.scores(&r.params)).count();
+                format!("{} ({runs} runs)", f.data.display())
+            })
+            .collect();
+        out.push_str(&format!(
+            "  eval set `{name}`: scored when the runs finish, on {}\n",
+            each.join(", ")
+        ));
+    }
+    out
+}
+
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let limits = Limits {
         max_runs: args.max_runs,
@@ -37,6 +56,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     println!("{plan}");
                 }
                 println!("{}", totals(&expanded, None));
+                print!("{}", eval_sets(&expanded));
             }
             None => code = 2,
         }
