@@ -184,6 +184,21 @@ fn compare_saves_a_baseline_and_flags_a_regression() {
         text(&out.stdout)
     );
     assert!(text(&out.stderr).contains("not checked for bit-identical results"));
+    // A baseline that records no processor (the older five-column file) is held to
+    // bit-identity: nothing says the processors differ.
+    let unrecorded: String = csv
+        .replacen(first, &changed, 1)
+        .lines()
+        .map(|l| l.rsplit_once(',').map_or(l, |(rest, _)| rest).to_string() + "\n")
+        .collect();
+    assert!(
+        unrecorded.starts_with("variant,metric,seed,value,build\n"),
+        "{unrecorded}"
+    );
+    std::fs::write(sandbox.path().join("baseline.csv"), unrecorded).unwrap();
+    let out = finish(sandbox.rnnlab(&strict).spawn().unwrap());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("computes differently"));
     std::fs::write(sandbox.path().join("baseline.csv"), csv).unwrap();
 
     // `worse` against a baseline file, on final.mse only.

@@ -45,7 +45,7 @@ use std::path::Path;
 
 pub use charts::Figure;
 pub use claims::{CheckOutcome, ClaimResult};
-pub use compare::{BaselineComparison, CompareOptions, CompareRow, Test, Verdict};
+pub use compare::{BaselineComparison, CompareOptions, CompareRow, Processors, Test, Verdict};
 pub use env::Environment;
 pub use error::ReportError;
 pub use report::{ReportOptions, ReportSummary};

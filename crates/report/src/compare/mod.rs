@@ -12,7 +12,7 @@ pub mod gate;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 #[cfg(test)]
@@ -162,10 +162,35 @@ pub struct BaselineComparison {
     pub options: CompareOptions,
     /// One-line remarks: a moment-only baseline, runs or baseline from another build or CPU.
     pub notes: Vec<String>,
-    /// Whether the two sides can be expected to be bit-identical when the code computes the
-    /// same: both record one processor, the same one. libtorch's kernels (oneDNN, MKL) choose
-    /// their instructions per CPU, so the same build gives other last bits on another.
-    pub same_cpu: bool,
+    /// Whether both sides were made on one and the same processor. libtorch's kernels (oneDNN,
+    /// MKL) choose their instructions per CPU, so the same build gives other last bits on
+    /// another: bit-identity is expected unless the processors are known to differ.
+    pub processors: Processors,
+}
+
+/// What the two sides record of the processors their runs were made on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Processors {
+    /// One processor, the same on both sides.
+    Same,
+    /// Both sides record processors, and they are not one and the same.
+    Different,
+    /// A side records none (an older baseline file, or `unknown`): nothing says they differ.
+    Unrecorded,
+}
+
+impl Processors {
+    fn of(current: &Snapshot, baseline: &Snapshot) -> Processors {
+        fn known(s: &Snapshot) -> Option<&BTreeSet<String>> {
+            let recorded = !s.cpus.is_empty() && !s.cpus.contains("unknown");
+            recorded.then_some(&s.cpus)
+        }
+        match (known(current), known(baseline)) {
+            (Some(a), Some(b)) if a.len() == 1 && a == b => Processors::Same,
+            (Some(_), Some(_)) => Processors::Different,
+            _ => Processors::Unrecorded,
+        }
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -369,6 +394,6 @@ pub fn compare_summaries(
         rows,
         options: options.clone(),
         notes: notes(current, baseline),
-        same_cpu: current.cpus.len() == 1 && current.cpus == baseline.cpus,
+        processors: Processors::of(current, baseline),
     }
 }

@@ -345,11 +345,22 @@ fn another_processor_is_a_note_and_no_identity_is_expected() {
     let mut a = snap(vec![runs("a", "final.mse", &S3, &[1.0, 2.0, 3.0])]);
     let mut b = a.clone();
     let cmp = compare_summaries(&a, &b, &Default::default());
-    assert!(!cmp.same_cpu, "no processor recorded: nothing to expect");
+    assert_eq!(
+        cmp.processors,
+        Processors::Unrecorded,
+        "nothing says they differ"
+    );
     a.cpus.insert("Intel(R) Xeon(R) Processor".into());
-    b.cpus.insert("AMD EPYC".into());
+    b.cpus.insert("unknown".into());
     let cmp = compare_summaries(&a, &b, &Default::default());
-    assert!(!cmp.same_cpu);
+    assert_eq!(
+        cmp.processors,
+        Processors::Unrecorded,
+        "`unknown` is not a processor"
+    );
+    b.cpus = ["AMD EPYC".to_string()].into();
+    let cmp = compare_summaries(&a, &b, &Default::default());
+    assert_eq!(cmp.processors, Processors::Different);
     assert!(
         cmp.notes
             .iter()
@@ -359,7 +370,7 @@ fn another_processor_is_a_note_and_no_identity_is_expected() {
     );
     b.cpus = a.cpus.clone();
     let cmp = compare_summaries(&a, &b, &Default::default());
-    assert!(cmp.same_cpu);
+    assert_eq!(cmp.processors, Processors::Same);
     assert!(cmp.notes.is_empty(), "{:?}", cmp.notes);
 }
 
