@@ -152,6 +152,22 @@ fn a_declared_eval_set_is_scored_by_run_and_judged_by_check() {
         "{SWEEP}eval:\n  pairs: [ {{ data: pairs.tsv }} ]\nclaims:\n  - {{ name: scored, \
          metric: eval.pairs, by: model.cell, expect: lstm != gru }}\n"
     );
+    // A missing file stops the sweep before any run trains.
+    let typo = sandbox.sweep(
+        "typo.yaml",
+        &text.replace("data: pairs.tsv", "data: pairs.tvs"),
+    );
+    let out = finish(sandbox.run_cmd(&typo, 2, &[]).spawn().unwrap());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("eval.pairs[0].data: no file pairs.tvs"),
+        "{stderr}"
+    );
+    assert!(
+        !sandbox.results("eval-sweep").join("runs").exists(),
+        "nothing trained"
+    );
     let sweep = sandbox.sweep("s.yaml", &text);
     let out = finish(sandbox.rnnlab(&["validate", "s.yaml"]).spawn().unwrap());
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -89,16 +89,11 @@ pub(crate) fn check_eval_sets(
         }
         for (i, file) in files.iter().enumerate() {
             let at = at.index(i);
+            // A warning, not an error: a results folder's sweep.yaml is read back from
+            // anywhere (report, check), where the file need not be; `rnnlab run` refuses to
+            // start without it (`missing_files`).
             if !file.data.is_file() {
-                diag.error(
-                    &at.key("data"),
-                    Target::Value,
-                    format!(
-                        "no file {} (paths are relative to the folder `rnnlab run` is started \
-                         in)",
-                        file.data.display()
-                    ),
-                );
+                diag.warn(&at.key("data"), Target::Value, missing_file(&file.data));
             }
             for (path, level) in file.filter_levels() {
                 let Some((_, levels)) = axes.iter().find(|(a, _)| *a == path) else {
@@ -159,6 +154,27 @@ pub(crate) fn check_eval_sets(
             );
         }
     }
+}
+
+fn missing_file(path: &std::path::Path) -> String {
+    format!(
+        "no file {} here (paths are relative to the folder `rnnlab run` is started in, which \
+         refuses to start without it)",
+        path.display()
+    )
+}
+
+/// The `eval:` files that do not exist, each with what to say: `rnnlab run` checks them before
+/// training, so that a typo does not surface only after every run has finished.
+pub fn missing_files(sweep: &Sweep) -> Vec<String> {
+    let files = sweep
+        .eval
+        .iter()
+        .flat_map(|(name, files)| files.iter().enumerate().map(move |(i, f)| (name, i, f)));
+    files
+        .filter(|(_, _, f)| !f.data.is_file())
+        .map(|(name, i, f)| format!("eval.{name}[{i}].data: {}", missing_file(&f.data)))
+        .collect()
 }
 
 /// Checks that a claim's (or the report's) metric can be read for the runs it compares:

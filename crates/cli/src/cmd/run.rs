@@ -61,6 +61,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         super::validate::dry_run(&expanded, args.jobs);
         return Ok(0);
     }
+    // Its eval sets are scored after training: a missing file must stop the sweep now.
+    let missing = rnnlab_spec::evalset::missing_files(&expanded.sweep);
+    if !missing.is_empty() {
+        for m in &missing {
+            eprintln!("error: {}: {m}", args.file.display());
+        }
+        return Ok(2);
+    }
     let Expanded {
         sweep,
         runs,

@@ -86,12 +86,27 @@ fn a_claim_on_an_undeclared_set_names_the_declared_ones() {
 }
 
 #[test]
-fn a_missing_file_an_unknown_level_and_unsaved_runs_are_errors() {
-    let e = errors(&edit(
+fn a_missing_file_warns_and_an_unknown_level_and_unsaved_runs_are_errors() {
+    let text = edit(
         "data: Cargo.toml, where: { variant: number }",
-        "data: nope.tsv, where: { variant: numbr }",
+        "data: nope.tsv, where: { variant: number }",
+    );
+    let e = expand(&text).unwrap();
+    let warnings: Vec<String> = e.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("no file nope.tsv here")),
+        "{warnings:?}"
+    );
+    let missing = super::missing_files(&e.sweep);
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(
+        missing[0].starts_with("eval.handcrafted[0].data: no file nope.tsv"),
+        "{missing:?}"
+    );
+    let e = errors(&edit(
+        "where: { variant: number }",
+        "where: { variant: numbr }",
     ));
-    assert!(e.contains("no file nope.tsv"), "{e}");
     assert!(e.contains("`numbr` is not a level of `variant`"), "{e}");
     let e = errors(&edit("save: true", "save: false"));
     assert!(e.contains("do not keep their weights"), "{e}");
