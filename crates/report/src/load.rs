@@ -197,6 +197,9 @@ impl Results {
                     }
                     Ok(Entry::Main((params, id, run_dir, summary, config)))
                 })
+                // In folder order, so that of several bad files the first is named.
+                .collect::<Vec<_>>()
+                .into_iter()
                 .collect::<Result<_, _>>()?
         };
         let mut pending = 0;

@@ -226,22 +226,24 @@ pub fn read_gradient_at(path: &Path, distance: usize) -> Result<Option<f64>, Res
     let [Some(step), Some(layer), Some(direction), _, Some(at), Some(norm)] = columns else {
         return Ok(None);
     };
-    let mut last: Option<(usize, f64)> = None;
+    // The last probe's step, and its norm at `distance` if it has one: an earlier probe's
+    // value is not the run's (the chart reads the same last probe).
+    let (mut last, mut value): (Option<usize>, Option<f64>) = (None, None);
     for rec in file.rows() {
         let rec = rec?;
         let number = |i: usize| rec.get(i).and_then(|v| v.parse::<usize>().ok());
-        if number(layer) != Some(0) || number(direction) != Some(0) || number(at) != Some(distance)
-        {
+        let Some(s) = number(step) else { continue };
+        if number(layer) != Some(0) || number(direction) != Some(0) {
             continue;
         }
-        let (Some(s), Some(v)) = (number(step), rec.get(norm).and_then(|v| v.parse().ok())) else {
-            continue;
-        };
-        if last.is_none_or(|(l, _)| s >= l) {
-            last = Some((s, v));
+        if last.is_none_or(|l| s > l) {
+            (last, value) = (Some(s), None);
+        }
+        if Some(s) == last && number(at) == Some(distance) {
+            value = rec.get(norm).and_then(|v| v.parse().ok());
         }
     }
-    Ok(last.map(|(_, v)| v))
+    Ok(value)
 }
 
 /// Writes `breakdown.csv`; the `last_noun` column only when some row has it.
@@ -398,6 +400,10 @@ mod tests {
         assert_eq!(read_gradient_at(&path, 5).unwrap(), Some(3.0));
         assert_eq!(read_gradient_at(&path, 4).unwrap(), Some(2.0));
         assert_eq!(read_gradient_at(&path, 7).unwrap(), None);
+        // Distance 3 was probed at step 0 only: the last probe (step 100) has no such value.
+        let early = [row(0, 0, 0, 3, 9.0), row(100, 0, 0, 5, 3.0)];
+        write_gradflow(&path, &early).unwrap();
+        assert_eq!(read_gradient_at(&path, 3).unwrap(), None);
         assert_eq!(
             read_gradient_at(&dir.path().join("no.csv"), 5).unwrap(),
             None

@@ -57,6 +57,9 @@ pub(crate) fn read(
         .runs
         .par_iter()
         .map(|run| parse(&run.dir.join(file), group_of(run.group), text, &wanted))
+        // In run order, so that of several bad files the first is named, every time.
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect::<Result<_, _>>()?;
     let mut by_header: BTreeMap<Vec<String>, Vec<Parsed>> = BTreeMap::new();
     for p in parsed.into_iter().flatten() {

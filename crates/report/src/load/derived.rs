@@ -3,7 +3,7 @@
 use rnnlab_results::{Layout, RunFiles};
 use rnnlab_spec::{MetricRef, Sweep};
 
-use super::Summary;
+use super::{Status, Summary};
 use crate::ReportError;
 
 /// The references the sweep's claims and report use that are read from other files than
@@ -24,14 +24,20 @@ pub(super) fn derived_refs(sweep: &Sweep) -> Vec<MetricRef> {
 }
 
 /// Reads `refs` for one run into its summary's `derived` values: `grad.D` from its
-/// gradflow.csv, `eval.SET...` from `eval/SET/<run-id>.csv`. A run without the file or the
-/// row gets no value, and is counted as not measured like any other.
+/// gradflow.csv, `eval.SET...` from `eval/SET/<run-id>.csv`. Only a run that finished (completed
+/// or solved) gets values, as only such a run has `final.*` ones: a diverged run's gradient or a
+/// table left from before an interrupted re-run says nothing of the run, and a diverged run
+/// without a value counts as the worst. A run without the file or the row gets no value, and
+/// is counted as not measured like any other.
 pub(super) fn derive(
     summary: &mut Summary,
     refs: &[MetricRef],
     files: &RunFiles,
     layout: &Layout,
 ) -> Result<(), ReportError> {
+    if !matches!(summary.status, Status::Completed | Status::Solved) {
+        return Ok(());
+    }
     for r in refs {
         let value = match r {
             MetricRef::Gradient(d) => {

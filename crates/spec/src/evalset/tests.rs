@@ -57,6 +57,7 @@ fn references_parse_and_print_back() {
     for text in [
         "eval.handcrafted",
         "eval.handcrafted.attractors.1",
+        "eval.ewt.construction.noun+nmod.rc",
         "grad.50",
     ] {
         let r = MetricRef::parse(text).unwrap();
@@ -66,6 +67,8 @@ fn references_parse_and_print_back() {
     assert!(MetricRef::parse("grad.far")
         .unwrap_err()
         .contains("grad.50"));
+    let padded = MetricRef::parse("grad.050").unwrap_err();
+    assert!(padded.contains("e.g. `grad.50`"), "{padded}");
     assert!(MetricRef::parse("eval.a.b")
         .unwrap_err()
         .contains("eval.SET.BY.BUCKET"));

@@ -55,8 +55,9 @@ impl MetricRef {
         }
         match text.split_once('.') {
             Some(("grad", distance)) => match distance.parse::<usize>() {
-                Ok(d) => Ok(MetricRef::Gradient(d)),
-                Err(_) => Err(format!(
+                // One spelling per distance (`grad.50`, not `grad.050`): values are found by it.
+                Ok(d) if d.to_string() == distance => Ok(MetricRef::Gradient(d)),
+                _ => Err(format!(
                     "`grad.{distance}`: write `grad.D` with D the distance from the loss in steps, e.g. `grad.50`"
                 )),
             },
@@ -153,11 +154,12 @@ impl FromStr for MetricRef {
 fn parse_eval(rest: &str) -> Result<EvalRef, String> {
     let example = "write `eval.SET` (overall accuracy on eval set SET) or `eval.SET.BY.BUCKET` \
                    (one bucket of its breakdown), e.g. `eval.handcrafted.attractors.1`";
-    let parts: Vec<&str> = rest.split('.').collect();
+    // A bucket may hold dots (a construction's name): everything after BY is the bucket.
+    let parts: Vec<&str> = rest.splitn(3, '.').collect();
     let bucket_ok = |b: &str| {
         !b.is_empty()
             && b.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
     };
     match parts[..] {
         [set] if is_eval_set_name(set) => Ok(EvalRef {
