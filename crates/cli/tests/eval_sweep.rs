@@ -217,4 +217,14 @@ fn a_declared_eval_set_is_scored_by_run_and_judged_by_check() {
         stdout.contains("2/2 vs 2/2"),
         "every run's table is read: {stdout}"
     );
+
+    // Runs the sweep file no longer has (seed 2 dropped) stay out of the set's summary.
+    let fewer = sandbox.sweep("s.yaml", &text.replace("seeds: [1, 2]", "seeds: [1]"));
+    let out = finish(sandbox.run_cmd(&fewer, 2, &[]).spawn().unwrap());
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("model.cell=gru: 1 of 1 run(s) scored"),
+        "{stdout}"
+    );
 }

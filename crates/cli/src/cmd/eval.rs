@@ -63,6 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         batch: args.batch,
         device,
         rescore: Rescore::All,
+        only: None,
     };
     if layout.exists() {
         return folder(&args, &layout, &how);

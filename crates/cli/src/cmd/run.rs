@@ -175,8 +175,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if let Some(message) = &waiting {
         eprintln!("{message}");
     }
+    // Scoring errors do not hide the summary: they are reported and fail the command.
+    let mut scoring_failed = false;
     if !stop.load(Ordering::SeqCst) {
-        score_eval_sets(&sweep, store.root(), device)?;
+        // A search's confirmation runs are not among `runs` (its trials are): score every run
+        // folder there.
+        let only = search
+            .is_none()
+            .then(|| runs.iter().map(|r| r.id.clone()).collect());
+        if let Err(e) = score_eval_sets(&sweep, store.root(), device, only) {
+            eprintln!("error: {e:#}");
+            scoring_failed = true;
+        }
     }
     match rnnlab_report::summary_table(store.root()) {
         Ok(table) => print!("\n{table}"),
@@ -195,7 +205,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         eprintln!("interrupted: run the same command again to finish the sweep");
         return Ok(130);
     }
-    Ok(u8::from(failed > 0))
+    Ok(u8::from(failed > 0 || scoring_failed))
 }
 
 /// Scores the finished runs on the sweep's `eval:` sets (docs/eval.md), those not scored yet
@@ -204,6 +214,7 @@ fn score_eval_sets(
     sweep: &rnnlab_spec::Sweep,
     root: &std::path::Path,
     device: tch::Device,
+    only: Option<std::collections::HashSet<String>>,
 ) -> anyhow::Result<()> {
     let layout = rnnlab_results::Layout::new(root);
     let how = super::eval::Scoring {
@@ -211,6 +222,7 @@ fn score_eval_sets(
         batch: None,
         device,
         rescore: super::eval::Rescore::Missing,
+        only,
     };
     for (name, files) in &sweep.eval {
         let out = layout.eval(name);

@@ -29,12 +29,15 @@ pub enum Rescore {
     Missing,
 }
 
-/// How to score: where unknown words go, the batch, the device.
+/// How to score: where unknown words go, the batch, the device, and which runs.
 pub struct Scoring {
     pub unk: Unk,
     pub batch: Option<usize>,
     pub device: tch::Device,
     pub rescore: Rescore,
+    /// The run ids to score (`rnnlab run`: the sweep's current runs, so that runs of an
+    /// earlier version of the sweep file stay out); None: every run folder.
+    pub only: Option<std::collections::HashSet<String>>,
 }
 
 /// The runs of one group: the same parameters but the seed.
@@ -61,7 +64,7 @@ pub fn score(
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut groups: Vec<Group> = Vec::new();
     let (mut scored_now, mut kept) = (0, 0);
-    for (key, id, params) in runs(layout)? {
+    for (key, id, params) in runs(layout, how.only.as_ref())? {
         let Some(file) = rnnlab_spec::evalset::file_for(files, &params) else {
             continue;
         };
@@ -114,6 +117,13 @@ pub fn score(
         }
         group.scored.push(table);
     }
+    if groups.is_empty() && how.rescore == Rescore::Missing {
+        // After `rnnlab run` of a shard, say: another shard's runs may not exist yet.
+        return Ok(format!(
+            "{}: eval set `{name}`: no finished run to score yet\n",
+            layout.root().display()
+        ));
+    }
     if groups.is_empty() {
         anyhow::bail!(
             "{}: no runs for eval set `{name}` to score",
@@ -135,7 +145,10 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
 
 /// Every run's (group key, id, parameters), ordered by group, then by seed: the key is the
 /// run's parameters without its seed, in the sweep's order.
-fn runs(layout: &Layout) -> anyhow::Result<Vec<(String, String, Params)>> {
+fn runs(
+    layout: &Layout,
+    only: Option<&std::collections::HashSet<String>>,
+) -> anyhow::Result<Vec<(String, String, Params)>> {
     let dir = layout.runs();
     let entries = std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?;
     let mut runs = Vec::new();
@@ -145,7 +158,12 @@ fn runs(layout: &Layout) -> anyhow::Result<Vec<(String, String, Params)>> {
             continue;
         }
         let id = entry.file_name().to_string_lossy().into_owned();
-        let params = read_params(&layout.run(&id).params())?;
+        let params_file = layout.run(&id).params();
+        // A folder without params.json is a run that has not started (another shard's).
+        if only.is_some_and(|ids| !ids.contains(&id)) || !params_file.is_file() {
+            continue;
+        }
+        let params = read_params(&params_file)?;
         let seed = params
             .iter()
             .find(|(k, _)| k == "seed")
