@@ -21,6 +21,7 @@ pub use rnnlab_results::{Status, Summary};
 mod axes;
 mod derived;
 use axes::order_levels;
+pub use axes::Axis;
 use derived::{derive, derived_refs};
 
 /// The value of a metric reference in a run's summary: `final.<m>`, `best.<m>`,
@@ -46,27 +47,6 @@ pub fn value(summary: &Summary, metric: &str) -> Option<f64> {
         }
     };
     v.filter(|x| x.is_finite())
-}
-
-/// One axis of the sweep: a parameter that varies across runs (the seed excluded).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Axis {
-    pub name: String,
-    /// Its levels, in display order: numeric order when every level is a number, else the
-    /// order of the sweep file, else alphabetical.
-    pub levels: Vec<String>,
-    pub numeric: bool,
-}
-
-impl Axis {
-    /// `task.length` → `length`: the name used in legends.
-    pub fn short(&self) -> &str {
-        short_name(&self.name)
-    }
-}
-
-pub fn short_name(name: &str) -> &str {
-    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// A run with a summary.

@@ -10,6 +10,7 @@
 //!
 //! Dependencies are serde and csv only: a report-only build reads results without libtorch.
 mod atomic;
+mod csv_file;
 mod error;
 pub mod eval;
 pub mod files;

@@ -1,5 +1,27 @@
-//! The order of an axis's levels in tables and charts.
-use super::Axis;
+//! A sweep's axes as the report shows them, and the order of their levels in tables and
+//! charts.
+
+/// One axis of the sweep: a parameter that varies across runs (the seed excluded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub name: String,
+    /// Its levels, in display order: numeric order when every level is a number, else the
+    /// order of the sweep file, else alphabetical.
+    pub levels: Vec<String>,
+    pub numeric: bool,
+}
+
+impl Axis {
+    /// `task.length` → `length`: the name used in legends.
+    pub fn short(&self) -> &str {
+        short_name(&self.name)
+    }
+}
+
+/// The last part of a dotted parameter name.
+fn short_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
 
 /// An axis with its levels in display order; `written`: the sweep's axes with their levels in
 /// the order of the sweep file ([`Sweep::axes`]).
